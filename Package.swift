@@ -1,0 +1,64 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "stocktake",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "stocktake", targets: ["stocktake"]),
+        .library(name: "Stocktaking", targets: ["Stocktaking"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // libsqlite3 from the system (Debian: libsqlite3-dev). Only the SQLite target imports it.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(name: "SQLite", dependencies: ["CSQLite", "Digest"]),
+        // SHA-256 for migration checksums, import batch fingerprints and bundle manifests.
+        .target(name: "Digest"),
+        // Streaming RFC 4180 reader and writer over bytes; knows nothing of SQLite or projects.
+        .target(name: "CSV"),
+        .target(
+            name: "Stocktaking",
+            dependencies: ["SQLite", "CSV", "Digest"],
+            plugins: ["EmbedMigrationsPlugin"]
+        ),
+        .target(
+            name: "StocktakeCLI",
+            dependencies: [
+                "Stocktaking", "CSV",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "stocktake", dependencies: ["StocktakeCLI"]),
+
+        // Build-time embedding of Migrations/*.sql into the Stocktaking module, so the binary
+        // carries its schema and does not depend on the working directory.
+        .executableTarget(name: "MigrationEmbedder"),
+        .plugin(
+            name: "EmbedMigrationsPlugin",
+            capability: .buildTool(),
+            dependencies: ["MigrationEmbedder"],
+            path: "Sources/EmbedMigrationsPlugin"
+        ),
+
+        .target(
+            name: "TestSupport",
+            dependencies: ["SQLite", "Stocktaking"],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),
+        .testTarget(name: "CSVTests", dependencies: ["CSV"]),
+        .testTarget(name: "StocktakingTests", dependencies: ["Stocktaking", "SQLite", "CSV", "TestSupport"]),
+        .testTarget(
+            name: "StocktakeCLITests",
+            dependencies: ["StocktakeCLI", "Stocktaking", "SQLite", "TestSupport"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

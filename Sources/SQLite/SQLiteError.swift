@@ -1,0 +1,107 @@
+internal import CSQLite
+
+/// An SQLite result code, primary (`SQLITE_CONSTRAINT`) or extended (`SQLITE_CONSTRAINT_UNIQUE`).
+///
+/// Matching with `~=` treats a primary code as a family, so `case ResultCode.constraint` matches every
+/// extended constraint code, while `case ResultCode.constraintUnique` matches only itself.
+/// See https://sqlite.org/rescode.html.
+public struct ResultCode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: Int32
+
+    public init(rawValue: Int32) {
+        self.rawValue = rawValue
+    }
+
+    /// The primary code: the low 8 bits of an extended code.
+    public var primary: ResultCode { ResultCode(rawValue: rawValue & 0xff) }
+
+    public var isPrimary: Bool { rawValue == rawValue & 0xff }
+
+    public var description: String {
+        String(cString: sqlite3_errstr(rawValue)) + " (\(rawValue))"
+    }
+
+    public static let ok = ResultCode(rawValue: SQLITE_OK)
+    public static let error = ResultCode(rawValue: SQLITE_ERROR)
+    public static let `internal` = ResultCode(rawValue: SQLITE_INTERNAL)
+    public static let permission = ResultCode(rawValue: SQLITE_PERM)
+    public static let abort = ResultCode(rawValue: SQLITE_ABORT)
+    public static let busy = ResultCode(rawValue: SQLITE_BUSY)
+    public static let locked = ResultCode(rawValue: SQLITE_LOCKED)
+    public static let noMemory = ResultCode(rawValue: SQLITE_NOMEM)
+    public static let readOnly = ResultCode(rawValue: SQLITE_READONLY)
+    public static let interrupt = ResultCode(rawValue: SQLITE_INTERRUPT)
+    public static let ioError = ResultCode(rawValue: SQLITE_IOERR)
+    public static let corrupt = ResultCode(rawValue: SQLITE_CORRUPT)
+    public static let full = ResultCode(rawValue: SQLITE_FULL)
+    public static let cannotOpen = ResultCode(rawValue: SQLITE_CANTOPEN)
+    public static let constraint = ResultCode(rawValue: SQLITE_CONSTRAINT)
+    public static let mismatch = ResultCode(rawValue: SQLITE_MISMATCH)
+    public static let misuse = ResultCode(rawValue: SQLITE_MISUSE)
+    public static let authorization = ResultCode(rawValue: SQLITE_AUTH)
+    public static let range = ResultCode(rawValue: SQLITE_RANGE)
+    public static let notADatabase = ResultCode(rawValue: SQLITE_NOTADB)
+    public static let row = ResultCode(rawValue: SQLITE_ROW)
+    public static let done = ResultCode(rawValue: SQLITE_DONE)
+
+    // Extended codes that callers match on.
+    public static let constraintUnique = ResultCode(rawValue: 2067)  // SQLITE_CONSTRAINT_UNIQUE
+    public static let constraintPrimaryKey = ResultCode(rawValue: 1555)  // SQLITE_CONSTRAINT_PRIMARYKEY
+    public static let constraintForeignKey = ResultCode(rawValue: 787)  // SQLITE_CONSTRAINT_FOREIGNKEY
+    public static let constraintNotNull = ResultCode(rawValue: 1299)  // SQLITE_CONSTRAINT_NOTNULL
+    public static let constraintCheck = ResultCode(rawValue: 275)  // SQLITE_CONSTRAINT_CHECK
+    public static let constraintDataType = ResultCode(rawValue: 3091)  // SQLITE_CONSTRAINT_DATATYPE (STRICT tables)
+    public static let constraintTrigger = ResultCode(rawValue: 1811)  // SQLITE_CONSTRAINT_TRIGGER
+    public static let busySnapshot = ResultCode(rawValue: 517)  // SQLITE_BUSY_SNAPSHOT
+    public static let readOnlyDatabaseMoved = ResultCode(rawValue: 1032)  // SQLITE_READONLY_DBMOVED
+
+    /// A primary pattern matches its whole family; an extended pattern matches exactly.
+    public static func ~= (pattern: ResultCode, code: ResultCode) -> Bool {
+        pattern.isPrimary ? pattern == code.primary : pattern == code
+    }
+}
+
+/// The one error type of the SQLite layer.
+///
+/// Carries the extended result code, SQLite's message and the SQL text. Bound values are never
+/// recorded: they may hold personal data (contact e-mails) and must not reach logs.
+public struct SQLiteError: Error, Sendable, CustomStringConvertible {
+    public let code: ResultCode
+    public let message: String
+    public let sql: String?
+
+    public init(code: ResultCode, message: String, sql: String? = nil) {
+        self.code = code
+        self.message = message
+        self.sql = sql
+    }
+
+    public var description: String {
+        var text = "SQLite error \(code.rawValue): \(message)"
+        if let sql {
+            let oneLine = sql.split(whereSeparator: \.isNewline).joined(separator: " ")
+            text += " — while executing: \(oneLine.count > 200 ? String(oneLine.prefix(200)) + "…" : oneLine)"
+        }
+        return text
+    }
+
+    // So that `catch SQLiteError.busy` reads naturally.
+    public static let busy = ResultCode.busy
+    public static let constraint = ResultCode.constraint
+    public static let constraintUnique = ResultCode.constraintUnique
+    public static let constraintForeignKey = ResultCode.constraintForeignKey
+    public static let constraintNotNull = ResultCode.constraintNotNull
+    public static let constraintCheck = ResultCode.constraintCheck
+    public static let interrupt = ResultCode.interrupt
+    public static let readOnly = ResultCode.readOnly
+    public static let authorization = ResultCode.authorization
+    public static let cannotOpen = ResultCode.cannotOpen
+    public static let full = ResultCode.full
+    public static let ioError = ResultCode.ioError
+}
+
+/// Lets `catch ResultCode.x` / `catch SQLiteError.x` match an `SQLiteError` by code.
+public func ~= (pattern: ResultCode, error: any Error) -> Bool {
+    guard let error = error as? SQLiteError else { return false }
+    return pattern ~= error.code
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import SQLite
+import Stocktaking
+
+extension StocktakeCommand {
+    struct Init: StocktakeSubcommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create the database (or upgrade it) with the schema and the WSIS reference data.")
+
+        @OptionGroup var globals: GlobalOptions
+
+        func execute() throws {
+            let catalog = try globals.open(.migrate)
+            defer { catalog.close() }
+            let statuses = try Schema.migrator.status(of: catalog.database)
+            print("Database \(catalog.path) is ready: schema \(Schema.version), \(statuses.count) migrations applied, \(catalog.reference.actionLines.count) Action Lines, \(catalog.reference.sdgs.count) SDGs, \(catalog.reference.countries.count - 1) countries.")
+        }
+    }
+
+    struct Migrate: StocktakeSubcommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply pending schema migrations, or list them with --status.",
+            discussion: "The migrations are carried inside the binary. --status never changes the database.")
+
+        @OptionGroup var globals: GlobalOptions
+        @Flag(help: "List applied and pending migrations without applying any.")
+        var status = false
+        @OptionGroup var output: OutputOptions
+
+        func execute() throws {
+            if status {
+                let path = globals.databasePath
+                let statuses: [MigrationStatus]
+                if Glibc.access(path, F_OK) == 0 {
+                    let database = try Database(path: path, mode: .readOnly, busyTimeout: globals.busyTimeout ?? 30)
+                    defer { database.close() }
+                    statuses = try Schema.migrator.status(of: database)
+                } else {
+                    statuses = Schema.migrator.migrations.map { MigrationStatus(identifier: $0.identifier, state: .pending, appliedAt: nil) }
+                }
+                try RowPrinter.print(
+                    format: output.resolvedFormat, columns: ["migration", "state", "applied_at"],
+                    rows: statuses.map { [.text($0.identifier), .text($0.state.rawValue), $0.appliedAt.map(Cell.text) ?? .null] })
+                return
+            }
+            let path = globals.databasePath
+            let database = try Database(path: path, mode: .readWriteCreate(permissions: Catalog.filePermissions),
+                                        busyTimeout: globals.busyTimeout ?? Catalog.defaultWriterBusyTimeout)
+            defer { database.close() }
+            let applied = try Schema.migrator.migrate(database, now: Timestamp.now)
+            printError(applied.isEmpty ? "\(path) is up to date (\(Schema.version))" : "applied \(applied.joined(separator: ", ")) to \(path)")
+        }
+    }
+}
+
+import Glibc

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import SQLite
+import Stocktaking
+
+/// The one exit-code table of the tool (also in the README and `stocktake --help`).
+public enum ExitStatus: Int32, Sendable {
+    case ok = 0
+    /// Runtime failure: I/O, missing or out-of-date database, refused or timed-out SQL.
+    case failure = 1
+    /// An import finished with rejected rows (`--skip-invalid`).
+    case rejectedRows = 2
+    /// `check` found problems.
+    case problemsFound = 3
+    /// Usage error, including an unknown filter value (EX_USAGE).
+    case usage = 64
+    /// Input rejected, nothing written (EX_DATAERR).
+    case dataError = 65
+    /// Gave up waiting for a lock (EX_TEMPFAIL).
+    case lockTimeout = 75
+
+    public static let table = """
+        Exit codes:
+          0   success
+          1   runtime failure (I/O, missing or out-of-date database, refused or timed-out SQL)
+          2   import finished with rejected rows (--skip-invalid)
+          3   check found problems
+          64  usage error, including an unknown filter value
+          65  input rejected, nothing written
+          75  gave up waiting for a lock (--busy-timeout)
+        """
+
+    /// Maps an error that reached the top of a command to its exit status.
+    static func forError(_ error: any Error) -> ExitStatus {
+        switch error {
+        case let error as ExitStatusProviding: error.exitStatus
+        case ResultCode.busy, ResultCode.locked: .lockTimeout
+        case is ValidationError, is UsageError: .usage
+        default: .failure
+        }
+    }
+}
+
+/// Errors that carry their own exit status (import rejections, usage problems found late).
+protocol ExitStatusProviding {
+    var exitStatus: ExitStatus { get }
+}
+
+/// A usage problem found after parsing (e.g. an unknown filter value): exit 64, with a suggestion.
+public struct UsageError: Error, CustomStringConvertible, ExitStatusProviding {
+    var exitStatus: ExitStatus { .usage }
+    public let description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}
+
+/// Writes a diagnostic line to stderr.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data(("stocktake: " + message + "\n").utf8))
+}
+
+/// Commands that implement `execute()`; `run()` turns thrown errors into a message on stderr and
+/// the documented exit status, so every command reports failures the same way.
+protocol StocktakeSubcommand: ParsableCommand {
+    func execute() throws
+}
+
+extension StocktakeSubcommand {
+    public func run() throws {
+        do {
+            try execute()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            let status = ExitStatus.forError(error)
+            printError(Self.message(for: error, status: status))
+            throw ExitCode(status.rawValue)
+        }
+    }
+
+    static func message(for error: any Error, status: ExitStatus) -> String {
+        if status == .lockTimeout {
+            return "the database is locked by another process and the busy timeout expired; try again later or raise --busy-timeout"
+        }
+        if let error = error as? SQLiteError {
+            return error.description
+        }
+        return String(describing: error)
+    }
+}

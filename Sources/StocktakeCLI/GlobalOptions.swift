@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import Stocktaking
+
+/// Options every command that touches the database shares.
+public struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The database file (default: $STOCKTAKE_DB, else ./stocktaking.db).", valueName: "path"))
+    public var db: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Seconds to wait for another process's lock before giving up with exit 75 (default: 600 for writers, 30 for readers).",
+            valueName: "seconds"))
+    public var busyTimeout: Double?
+
+    public init() {}
+
+    /// The database path: --db, else $STOCKTAKE_DB, else ./stocktaking.db.
+    public var databasePath: String {
+        if let db { return db }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["STOCKTAKE_DB"], !fromEnvironment.isEmpty {
+            return fromEnvironment
+        }
+        return "stocktaking.db"
+    }
+
+    public func open(_ access: Catalog.Access) throws -> Catalog {
+        let defaultTimeout: Double = access == .read ? 30 : Catalog.defaultWriterBusyTimeout
+        return try Catalog(path: databasePath, access: access, busyTimeout: busyTimeout ?? defaultTimeout)
+    }
+
+    static let optionsTakingValue: Set<String> = ["--db", "--busy-timeout"]
+
+    /// `stocktake --db x.db ref sdgs` → `stocktake ref sdgs --db x.db`: argument-parser only gives a
+    /// subcommand the options written after its name.
+    static func movingLeadingGlobalOptions(_ arguments: [String]) -> [String] {
+        var leading: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if optionsTakingValue.contains(argument), index + 1 < arguments.count {
+                leading.append(contentsOf: arguments[index...index + 1])
+                index += 2
+            } else if let name = argument.split(separator: "=", maxSplits: 1).first, argument.contains("="),
+                optionsTakingValue.contains(String(name))
+            {
+                leading.append(argument)
+                index += 1
+            } else {
+                break
+            }
+        }
+        guard !leading.isEmpty, index < arguments.count else { return arguments }
+        // Keep nested subcommand names (`ref sdgs`, `imports show 3`) before the moved options.
+        var rest = Array(arguments[index...])
+        var insertAt = 0
+        var command: ParsableCommand.Type = StocktakeCommand.self
+        while insertAt < rest.count,
+            let sub = command.configuration.subcommands.first(where: { $0._commandName == rest[insertAt] })
+        {
+            command = sub
+            insertAt += 1
+        }
+        rest.insert(contentsOf: leading, at: insertAt)
+        return rest
+    }
+}
+
+extension Catalog.Access {
+    static func == (lhs: Catalog.Access, rhs: Catalog.Access) -> Bool {
+        switch (lhs, rhs) {
+        case (.read, .read), (.write, .write), (.migrate, .migrate): true
+        default: false
+        }
+    }
+}

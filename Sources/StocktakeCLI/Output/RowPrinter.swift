@@ -1,0 +1,217 @@
+import CSV
+import Foundation
+import Stocktaking
+
+/// One value in a printed row.
+enum Cell: Sendable, Equatable {
+    case null
+    case text(String)
+    case integer(Int64)
+    case real(Double)
+    /// A link list: `;`-joined in text formats, an array in JSON.
+    case list([String])
+    case blob([UInt8])
+
+    /// The value in text formats (CSV, TSV, table, Markdown); nil for NULL.
+    var plainText: String? {
+        switch self {
+        case .null: nil
+        case .text(let text): text
+        case .integer(let value): String(value)
+        // Swift prints the shortest representation that reads back to the same Double.
+        case .real(let value): value.description
+        case .list(let items): items.isEmpty ? nil : items.joined(separator: ";")
+        case .blob(let bytes): Data(bytes).base64EncodedString()
+        }
+    }
+
+    func appendJSON(to buffer: inout [UInt8]) {
+        switch self {
+        case .null: buffer.append(contentsOf: "null".utf8)
+        case .text(let text): JSONText.appendString(text, to: &buffer)
+        case .integer(let value): buffer.append(contentsOf: String(value).utf8)
+        case .real(let value):
+            buffer.append(contentsOf: (value.isFinite ? value.description : "null").utf8)
+        case .list(let items):
+            buffer.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { buffer.append(UInt8(ascii: ",")) }
+                JSONText.appendString(item, to: &buffer)
+            }
+            buffer.append(UInt8(ascii: "]"))
+        case .blob(let bytes): JSONText.appendString(Data(bytes).base64EncodedString(), to: &buffer)
+        }
+    }
+}
+
+/// Prints rows in one of the output formats, streaming except for `table` (which needs every row
+/// to size its columns).
+final class RowPrinter {
+    let format: OutputFormat
+    let columns: [String]
+    private let sink: FileSink
+    private var rowCount = 0
+    private var bufferedRows: [[String]] = []
+    private let csvWriter: CSVWriter
+    private let terminalWidth: Int
+
+    init(format: OutputFormat, columns: [String], sink: FileSink = .standardOutput(), terminalWidth: Int? = nil) {
+        self.format = format
+        self.columns = columns
+        self.sink = sink
+        self.csvWriter = CSVWriter(delimiter: format == .tsv ? UInt8(ascii: "\t") : UInt8(ascii: ","))
+        self.terminalWidth = terminalWidth ?? Terminal.width()
+    }
+
+    func start() throws {
+        switch format {
+        case .csv, .tsv:
+            try sink.withBuffer { csvWriter.append(record: columns, to: &$0) }
+        case .json:
+            try sink.write("[")
+        case .markdown:
+            try sink.write("| " + columns.map(Self.markdownEscaped).joined(separator: " | ") + " |\n")
+            try sink.write("|" + String(repeating: " --- |", count: columns.count) + "\n")
+        case .ndjson, .table:
+            break
+        }
+    }
+
+    func add(_ row: [Cell]) throws {
+        defer { rowCount += 1 }
+        switch format {
+        case .csv, .tsv:
+            try sink.withBuffer { csvWriter.append(record: row.map(\.plainText), to: &$0) }
+        case .json, .ndjson:
+            try sink.withBuffer { buffer in
+                if format == .json { buffer.append(contentsOf: (rowCount == 0 ? "\n" : ",\n").utf8) }
+                buffer.append(UInt8(ascii: "{"))
+                for (index, column) in columns.enumerated() {
+                    if index > 0 { buffer.append(UInt8(ascii: ",")) }
+                    JSONText.appendString(column, to: &buffer)
+                    buffer.append(UInt8(ascii: ":"))
+                    row[index].appendJSON(to: &buffer)
+                }
+                buffer.append(UInt8(ascii: "}"))
+                if format == .ndjson { buffer.append(UInt8(ascii: "\n")) }
+            }
+        case .markdown:
+            try sink.write("| " + row.map { Self.markdownEscaped($0.plainText ?? "") }.joined(separator: " | ") + " |\n")
+        case .table:
+            bufferedRows.append(row.map { $0.plainText ?? "" })
+        }
+    }
+
+    func finish() throws {
+        switch format {
+        case .json:
+            try sink.write(rowCount == 0 ? "]\n" : "\n]\n")
+        case .table:
+            try sink.write(TableLayout(columns: columns, rows: bufferedRows, width: terminalWidth).render())
+        default:
+            break
+        }
+        try sink.flush()
+    }
+
+    static func markdownEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "|", with: "\\|")
+            .replacingOccurrences(of: "\r\n", with: "<br>")
+            .replacingOccurrences(of: "\n", with: "<br>")
+            .replacingOccurrences(of: "\r", with: "<br>")
+    }
+
+    /// Prints a whole result in one call.
+    static func print(format: OutputFormat, columns: [String], rows: [[Cell]]) throws {
+        let printer = RowPrinter(format: format, columns: columns)
+        try printer.start()
+        for row in rows { try printer.add(row) }
+        try printer.finish()
+    }
+}
+
+enum Terminal {
+    /// The terminal's width in columns ($COLUMNS, else the tty size, else 100).
+    static func width() -> Int {
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 20 { return columns }
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 { return Int(size.ws_col) }
+        return 100
+    }
+
+    /// Columns a string occupies: East Asian wide characters take two.
+    static func displayWidth(_ text: String) -> Int {
+        text.unicodeScalars.reduce(0) { width, scalar in
+            if scalar.properties.generalCategory == .nonspacingMark || scalar.properties.generalCategory == .enclosingMark { return width }
+            return width + (isWide(scalar) ? 2 : 1)
+        }
+    }
+
+    static func isWide(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+             0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F300...0x1F64F,
+             0x1F900...0x1F9FF, 0x20000...0x3FFFD:
+            true
+        default:
+            false
+        }
+    }
+}
+
+/// A plain-text table sized to the terminal: long cells are cut with "…", line breaks shown as "↵".
+struct TableLayout {
+    let columns: [String]
+    let rows: [[String]]
+    let width: Int
+
+    func render() -> String {
+        guard !columns.isEmpty else { return "" }
+        let flattened = rows.map { $0.map(Self.oneLine) }
+        var widths = columns.map { Terminal.displayWidth($0) }
+        for row in flattened {
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], Terminal.displayWidth(cell)) }
+        }
+        // Shrink the widest column until the table fits (2 spaces between columns).
+        let available = max(width, columns.count * 6)
+        while widths.reduce(0, +) + 2 * (columns.count - 1) > available {
+            guard let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 5 else { break }
+            widths[widest] -= 1
+        }
+        var out = ""
+        out += line(columns, widths)
+        out += widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ") + "\n"
+        for row in flattened { out += line(row, widths) }
+        return out
+    }
+
+    private func line(_ cells: [String], _ widths: [Int]) -> String {
+        var parts: [String] = []
+        for (index, cell) in cells.enumerated() {
+            let fitted = Self.fit(cell, to: widths[index])
+            let padding = index == cells.count - 1 ? 0 : widths[index] - Terminal.displayWidth(fitted)
+            parts.append(fitted + String(repeating: " ", count: max(0, padding)))
+        }
+        return parts.joined(separator: "  ") + "\n"
+    }
+
+    static func oneLine(_ text: String) -> String {
+        guard text.contains(where: \.isNewline) || text.contains("\t") else { return text }
+        return text.replacingOccurrences(of: "\r\n", with: "↵").replacingOccurrences(of: "\n", with: "↵")
+            .replacingOccurrences(of: "\r", with: "↵").replacingOccurrences(of: "\t", with: " ")
+    }
+
+    static func fit(_ text: String, to width: Int) -> String {
+        guard Terminal.displayWidth(text) > width else { return text }
+        var out = ""
+        var used = 0
+        for character in text {
+            let characterWidth = Terminal.displayWidth(String(character))
+            if used + characterWidth > width - 1 { break }
+            out.append(character)
+            used += characterWidth
+        }
+        return out + "…"
+    }
+}

@@ -1,0 +1,63 @@
+import Glibc
+import SQLite
+
+/// Why a database could not be opened for what was asked.
+public enum CatalogError: Error, Sendable, CustomStringConvertible {
+    case missingDatabase(path: String)
+
+    public var description: String {
+        switch self {
+        case .missingDatabase(let path):
+            "no database at \(path); create it with `stocktake init` (or `stocktake import FILE`), or point --db / STOCKTAKE_DB at an existing one"
+        }
+    }
+}
+
+/// An open stocktaking database: the connection plus the reference data it holds.
+///
+/// The one way commands reach the database, so the rules live in one place: only `init`,
+/// `migrate` and `import` create or migrate a database; everything else requires an existing,
+/// up-to-date one and never creates an empty file.
+public final class Catalog {
+    public enum Access: Sendable {
+        /// Read only: an existing, up-to-date database on a read-only connection.
+        case read
+        /// Write to an existing, up-to-date database.
+        case write
+        /// Create the database when missing and apply pending migrations.
+        case migrate
+    }
+
+    /// Databases hold contact e-mails (personal data): owner read/write only.
+    public static let filePermissions: mode_t = 0o600
+
+    /// A writer waits this long for another writer by default, so a nightly job outlasts an import.
+    public static let defaultWriterBusyTimeout: Double = 600
+
+    public let database: Database
+    public let reference: ReferenceData
+    public let path: String
+
+    public init(path: String, access: Access, busyTimeout: Double = Catalog.defaultWriterBusyTimeout) throws {
+        self.path = path
+        let exists = Glibc.access(path, F_OK) == 0
+        switch access {
+        case .read:
+            guard exists else { throw CatalogError.missingDatabase(path: path) }
+            database = try Database(path: path, mode: .readOnly, busyTimeout: busyTimeout)
+            try Schema.migrator.verifyUpToDate(database)
+        case .write:
+            guard exists else { throw CatalogError.missingDatabase(path: path) }
+            database = try Database(path: path, mode: .readWrite, busyTimeout: busyTimeout)
+            try Schema.migrator.verifyUpToDate(database)
+        case .migrate:
+            database = try Database(path: path, mode: .readWriteCreate(permissions: Self.filePermissions), busyTimeout: busyTimeout)
+            try Schema.migrator.migrate(database, now: Timestamp.now)
+        }
+        reference = try ReferenceData(database: database)
+    }
+
+    public func close() {
+        database.close()
+    }
+}

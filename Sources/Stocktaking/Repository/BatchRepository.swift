@@ -1,0 +1,129 @@
+import SQLite
+
+/// One recorded import, delete or revert.
+public struct ImportBatch: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case projects, prizes, delete, revert
+    }
+
+    public var id: Int64
+    public var kind: Kind
+    public var fileName: String?
+    public var sha256: String?
+    public var options: String
+    public var startedAt: String
+    public var finishedAt: String?
+    public var user: String?
+    public var inserted: Int
+    public var updated: Int
+    public var unchanged: Int
+    public var rejected: Int
+    public var deleted: Int
+    public var revertsBatchID: Int64?
+    public var revertedByBatchID: Int64?
+}
+
+/// What a batch did to one project, as recorded for revert and for tombstones.
+public struct ProjectChange: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case inserted, updated, deleted
+    }
+
+    public let batchID: Int64
+    public let externalID: String
+    public let kind: Kind
+    /// The project's canonical CSV record before the batch changed it; nil when the batch inserted it.
+    public let before: String?
+}
+
+/// Import batches and the per-project change log.
+public final class BatchRepository {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    public func begin(kind: ImportBatch.Kind, fileName: String?, sha256: String?, options: String, user: String?, now: String) throws -> Int64 {
+        try database.execute(
+            "INSERT INTO import_batch (kind, file_name, sha256, options, started_at, user) VALUES (?, ?, ?, ?, ?, ?)",
+            [.text(kind.rawValue), fileName.sqliteValue, sha256.sqliteValue, .text(options), .text(now), user.sqliteValue])
+        return database.lastInsertRowID
+    }
+
+    public struct Counts: Sendable, Equatable {
+        public var inserted = 0
+        public var updated = 0
+        public var unchanged = 0
+        public var rejected = 0
+        public var deleted = 0
+
+        public init() {}
+    }
+
+    public func finish(batchID: Int64, counts: Counts, now: String, revertsBatchID: Int64? = nil) throws {
+        try database.execute(
+            """
+            UPDATE import_batch SET finished_at = ?, inserted = ?, updated = ?, unchanged = ?, rejected = ?, deleted = ?,
+                reverts_batch_id = ? WHERE id = ?
+            """,
+            [.text(now), .integer(Int64(counts.inserted)), .integer(Int64(counts.updated)), .integer(Int64(counts.unchanged)),
+             .integer(Int64(counts.rejected)), .integer(Int64(counts.deleted)), revertsBatchID.sqliteValue, .integer(batchID)])
+        if let revertsBatchID {
+            try database.execute("UPDATE import_batch SET reverted_by_batch_id = ? WHERE id = ?", [.integer(batchID), .integer(revertsBatchID)])
+        }
+    }
+
+    public func recordChange(batchID: Int64, externalID: String, kind: ProjectChange.Kind, before: String?) throws {
+        try database.execute(
+            "INSERT INTO project_change (batch_id, external_id, change, before) VALUES (?, ?, ?, ?)",
+            [.integer(batchID), .text(externalID), .text(kind.rawValue), before.sqliteValue])
+    }
+
+    private static let columns = """
+        id, kind, file_name, sha256, options, started_at, finished_at, user, inserted, updated, unchanged, rejected,
+        deleted, reverts_batch_id, reverted_by_batch_id
+        """
+
+    public func all() throws -> [ImportBatch] {
+        try database.rows("SELECT \(Self.columns) FROM import_batch ORDER BY id").map(Self.batch(from:))
+    }
+
+    public func find(id: Int64) throws -> ImportBatch? {
+        try database.rows("SELECT \(Self.columns) FROM import_batch WHERE id = ?", [.integer(id)]).first.map(Self.batch(from:))
+    }
+
+    public func latestBatchID() throws -> Int64? {
+        try database.scalar("SELECT max(id) FROM import_batch")?.integerValue
+    }
+
+    /// The changes a batch made, in the order it made them. Streams: the caller sees one at a time.
+    public func forEachChange(inBatch batchID: Int64, _ body: (ProjectChange) throws -> Void) throws {
+        let statement = try database.prepare(
+            "SELECT external_id, change, before FROM project_change WHERE batch_id = ? ORDER BY id")
+        try statement.bind(batchID, at: 1)
+        while try statement.step() {
+            try body(ProjectChange(
+                batchID: batchID, externalID: statement.text(at: 0) ?? "",
+                kind: ProjectChange.Kind(rawValue: statement.text(at: 1) ?? "") ?? .updated, before: statement.text(at: 2)))
+        }
+    }
+
+    /// The id of a batch after `batchID` that changed `externalID`, if any.
+    public func laterChange(of externalID: String, after batchID: Int64) throws -> Int64? {
+        try database.scalar(
+            "SELECT min(batch_id) FROM project_change WHERE external_id = ? AND batch_id > ?",
+            [.text(externalID), .integer(batchID)])?.integerValue
+    }
+
+    private static func batch(from row: [SQLiteValue]) -> ImportBatch {
+        ImportBatch(
+            id: row[0].integerValue ?? 0, kind: ImportBatch.Kind(rawValue: row[1].textValue ?? "") ?? .projects,
+            fileName: row[2].textValue, sha256: row[3].textValue, options: row[4].textValue ?? "{}",
+            startedAt: row[5].textValue ?? "", finishedAt: row[6].textValue, user: row[7].textValue,
+            inserted: Int(row[8].integerValue ?? 0), updated: Int(row[9].integerValue ?? 0),
+            unchanged: Int(row[10].integerValue ?? 0), rejected: Int(row[11].integerValue ?? 0),
+            deleted: Int(row[12].integerValue ?? 0), revertsBatchID: row[13].integerValue,
+            revertedByBatchID: row[14].integerValue)
+    }
+}

@@ -1,0 +1,206 @@
+import SQLite
+
+/// A project as stored: its record plus bookkeeping.
+public struct StoredProject: Sendable {
+    public let id: Int64
+    public let record: ProjectRecord
+    public let createdAt: String
+    public let updatedAt: String
+    public let createdBatchID: Int64?
+    public let batchID: Int64?
+}
+
+/// What `upsert` did.
+public enum UpsertOutcome: Sendable, Equatable {
+    case inserted(id: Int64)
+    case updated(id: Int64, before: ProjectRecord)
+    case unchanged(id: Int64)
+}
+
+/// Maps projects and their links (Action Lines, SDGs, GDC objectives, countries) to tables.
+///
+/// Every statement is cached and every value bound as a parameter. Callers own the transaction:
+/// `upsert` replaces a project's links in place, so it must run inside one for the replacement to
+/// be atomic.
+public final class ProjectRepository {
+    let database: Database
+    let reference: ReferenceData
+    /// Organization ids by identity key, so a bulk import looks each organization up once.
+    private var organizationIDs: [OrganizationKey: Int64] = [:]
+
+    private struct OrganizationKey: Hashable {
+        let normalizedName: String
+        let countryID: Int
+    }
+
+    public init(database: Database, reference: ReferenceData) {
+        self.database = database
+        self.reference = reference
+    }
+
+    // MARK: Reading
+
+    public func count() throws -> Int {
+        try database.scalarInt("SELECT count(*) FROM project") ?? 0
+    }
+
+    public func find(externalID: String) throws -> StoredProject? {
+        let statement = try database.cachedStatement("""
+            SELECT id, external_id, title, description, organization_name, stakeholder_type_id, coverage, status,
+                   start_date, end_date, website, contact_email, partners, activity_type, submitted_on,
+                   created_at, updated_at, created_batch_id, batch_id
+            FROM project WHERE external_id = ?
+            """)
+        try statement.bind(externalID, at: 1)
+        guard try statement.step() else { return nil }
+        let id = statement.int64(at: 0)
+        var record = ProjectRecord(
+            externalID: statement.text(at: 1) ?? "", title: statement.text(at: 2) ?? "",
+            description: statement.text(at: 3), organization: statement.text(at: 4),
+            stakeholderTypeID: statement.isNull(at: 5) ? nil : statement.int(at: 5),
+            coverage: statement.text(at: 6).flatMap(Coverage.init(rawValue:)),
+            status: statement.text(at: 7).flatMap(ProjectStatus.init(rawValue:)),
+            startDate: statement.text(at: 8), endDate: statement.text(at: 9), website: statement.text(at: 10),
+            contactEmail: statement.text(at: 11), partners: statement.text(at: 12), activityType: statement.text(at: 13),
+            submittedOn: statement.text(at: 14))
+        let stored = (
+            createdAt: statement.text(at: 15) ?? "", updatedAt: statement.text(at: 16) ?? "",
+            createdBatchID: statement.isNull(at: 17) ? nil : statement.int64(at: 17),
+            batchID: statement.isNull(at: 18) ? nil : statement.int64(at: 18))
+        statement.reset()
+        record.actionLineIDs = try linkIDs("SELECT action_line_id FROM project_action_line WHERE project_id = ? ORDER BY action_line_id", id)
+        record.sdgIDs = try linkIDs("SELECT sdg_id FROM project_sdg WHERE project_id = ? ORDER BY sdg_id", id)
+        record.gdcObjectiveIDs = try linkIDs(
+            "SELECT gdc_objective_id FROM project_gdc_objective WHERE project_id = ? ORDER BY gdc_objective_id", id)
+        record.countryIDs = try linkIDs("SELECT country_id FROM project_country WHERE project_id = ? ORDER BY position", id)
+        return StoredProject(
+            id: id, record: record, createdAt: stored.createdAt, updatedAt: stored.updatedAt,
+            createdBatchID: stored.createdBatchID, batchID: stored.batchID)
+    }
+
+    private func linkIDs(_ sql: String, _ projectID: Int64) throws -> [Int] {
+        let statement = try database.cachedStatement(sql)
+        try statement.bind(projectID, at: 1)
+        var ids: [Int] = []
+        while try statement.step() { ids.append(statement.int(at: 0)) }
+        statement.reset()
+        return ids
+    }
+
+    // MARK: Writing
+
+    /// Inserts a new project or updates the one with the same external id (links replaced).
+    /// An identical record is left alone and reported as unchanged.
+    public func upsert(_ record: ProjectRecord, batchID: Int64?, now: String) throws -> UpsertOutcome {
+        if let existing = try find(externalID: record.externalID) {
+            if record.hasSameContent(as: existing.record) { return .unchanged(id: existing.id) }
+            try update(id: existing.id, with: record, batchID: batchID, now: now)
+            return .updated(id: existing.id, before: existing.record)
+        }
+        return .inserted(id: try insert(record, batchID: batchID, now: now))
+    }
+
+    public func insert(_ record: ProjectRecord, batchID: Int64?, now: String) throws -> Int64 {
+        let statement = try database.cachedStatement("""
+            INSERT INTO project (external_id, title, description, organization_name, organization_id, stakeholder_type_id,
+                coverage, status, start_date, end_date, website, contact_email, partners, activity_type, submitted_on,
+                created_at, updated_at, created_batch_id, batch_id)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17, ?17)
+            """)
+        try bindColumns(of: record, to: statement)
+        try statement.bind(now, at: 16)
+        try statement.bind(batchID, at: 17)
+        try statement.execute()
+        let id = database.lastInsertRowID
+        try insertLinks(of: record, projectID: id)
+        return id
+    }
+
+    public func update(id: Int64, with record: ProjectRecord, batchID: Int64?, now: String) throws {
+        let statement = try database.cachedStatement("""
+            UPDATE project SET external_id = ?1, title = ?2, description = ?3, organization_name = ?4, organization_id = ?5,
+                stakeholder_type_id = ?6, coverage = ?7, status = ?8, start_date = ?9, end_date = ?10, website = ?11,
+                contact_email = ?12, partners = ?13, activity_type = ?14, submitted_on = ?15, updated_at = ?16, batch_id = ?17
+            WHERE id = ?18
+            """)
+        try bindColumns(of: record, to: statement)
+        try statement.bind(now, at: 16)
+        try statement.bind(batchID, at: 17)
+        try statement.bind(id, at: 18)
+        try statement.execute()
+        for table in ["project_action_line", "project_sdg", "project_gdc_objective", "project_country"] {
+            try database.cachedStatement("DELETE FROM \(table) WHERE project_id = ?").execute([.integer(id)])
+        }
+        try insertLinks(of: record, projectID: id)
+    }
+
+    /// Deletes a project (links and prizes cascade). Returns what was deleted.
+    public func delete(externalID: String) throws -> StoredProject? {
+        guard let existing = try find(externalID: externalID) else { return nil }
+        try database.cachedStatement("DELETE FROM project WHERE id = ?").execute([.integer(existing.id)])
+        return existing
+    }
+
+    private func bindColumns(of record: ProjectRecord, to statement: Statement) throws {
+        try statement.bind(record.externalID, at: 1)
+        try statement.bind(record.title, at: 2)
+        try statement.bind(record.description, at: 3)
+        try statement.bind(record.organization, at: 4)
+        try statement.bind(try organizationID(for: record), at: 5)
+        try statement.bind(record.stakeholderTypeID, at: 6)
+        try statement.bind(record.coverage?.rawValue, at: 7)
+        try statement.bind(record.status?.rawValue, at: 8)
+        try statement.bind(record.startDate, at: 9)
+        try statement.bind(record.endDate, at: 10)
+        try statement.bind(record.website, at: 11)
+        try statement.bind(record.contactEmail, at: 12)
+        try statement.bind(record.partners, at: 13)
+        try statement.bind(record.activityType, at: 14)
+        try statement.bind(record.submittedOn, at: 15)
+    }
+
+    private func insertLinks(of record: ProjectRecord, projectID: Int64) throws {
+        let actionLine = try database.cachedStatement("INSERT INTO project_action_line (project_id, action_line_id) VALUES (?, ?)")
+        for id in record.actionLineIDs { try actionLine.execute([.integer(projectID), .integer(Int64(id))]) }
+        let sdg = try database.cachedStatement("INSERT INTO project_sdg (project_id, sdg_id) VALUES (?, ?)")
+        for id in record.sdgIDs { try sdg.execute([.integer(projectID), .integer(Int64(id))]) }
+        let gdc = try database.cachedStatement("INSERT INTO project_gdc_objective (project_id, gdc_objective_id) VALUES (?, ?)")
+        for id in record.gdcObjectiveIDs { try gdc.execute([.integer(projectID), .integer(Int64(id))]) }
+        let country = try database.cachedStatement("INSERT INTO project_country (project_id, country_id, position) VALUES (?, ?, ?)")
+        for (position, id) in record.countryIDs.enumerated() {
+            try country.execute([.integer(projectID), .integer(Int64(id)), .integer(Int64(position))])
+        }
+    }
+
+    /// The organization a project belongs to: one per normalized name and first country, so
+    /// `ARABSAT` and `ARABSAT ` are one organization while each country's `Ministry of Education`
+    /// stays its own. Created on first sight.
+    private func organizationID(for record: ProjectRecord) throws -> Int64? {
+        guard let name = record.organization else { return nil }
+        let normalized = MatchKey.loose(name)
+        guard !normalized.isEmpty else { return nil }
+        let key = OrganizationKey(normalizedName: normalized, countryID: record.countryIDs.first ?? 0)
+        if let id = organizationIDs[key] { return id }
+        let select = try database.cachedStatement(
+            "SELECT id FROM organization WHERE normalized_key = ? AND ifnull(country_id, 0) = ?")
+        try select.bind(normalized, at: 1)
+        try select.bind(key.countryID, at: 2)
+        let id: Int64
+        if try select.step() {
+            id = select.int64(at: 0)
+            select.reset()
+        } else {
+            select.reset()
+            try database.cachedStatement("INSERT INTO organization (name, normalized_key, country_id) VALUES (?, ?, ?)")
+                .execute([.text(name), .text(normalized), key.countryID == 0 ? .null : .integer(Int64(key.countryID))])
+            id = database.lastInsertRowID
+        }
+        organizationIDs[key] = id
+        return id
+    }
+
+    /// Forgets cached organization ids (after a rollback they may name rows that no longer exist).
+    public func forgetCachedOrganizations() {
+        organizationIDs.removeAll()
+    }
+}

@@ -1,0 +1,78 @@
+import Glibc
+
+/// Buffered writes to a file descriptor; every failed write(2) is an error (a full disk must
+/// never pass silently).
+public final class FileSink {
+    public let descriptor: Int32
+    private var buffer: [UInt8] = []
+    private let capacity: Int
+    public private(set) var bytesWritten = 0
+    private let closesDescriptor: Bool
+
+    public init(descriptor: Int32, capacity: Int = 1 << 16, closesDescriptor: Bool = false) {
+        self.descriptor = descriptor
+        self.capacity = capacity
+        self.closesDescriptor = closesDescriptor
+        buffer.reserveCapacity(capacity)
+    }
+
+    public static func standardOutput() -> FileSink {
+        FileSink(descriptor: STDOUT_FILENO)
+    }
+
+    deinit {
+        if closesDescriptor { Glibc.close(descriptor) }
+    }
+
+    public func write(_ bytes: some Sequence<UInt8>) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= capacity { try flush() }
+    }
+
+    public func write(_ text: String) throws {
+        try write(text.utf8)
+    }
+
+    /// Lets a caller append straight into the buffer (hot export loops), then flushes when full.
+    public func withBuffer(_ body: (inout [UInt8]) throws -> Void) throws {
+        try body(&buffer)
+        if buffer.count >= capacity { try flush() }
+    }
+
+    public func flush() throws {
+        var offset = 0
+        while offset < buffer.count {
+            let written = buffer.withUnsafeBytes { raw in
+                Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                let code = errno
+                buffer.removeAll(keepingCapacity: true)
+                throw SystemError(operation: "write", path: nil, code: code)
+            }
+            offset += written
+        }
+        bytesWritten += buffer.count
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// A failed system call, with errno's text.
+public struct SystemError: Error, Sendable, CustomStringConvertible {
+    public let operation: String
+    public let path: String?
+    public let code: Int32
+
+    public init(operation: String, path: String?, code: Int32) {
+        self.operation = operation
+        self.path = path
+        self.code = code
+    }
+
+    public var description: String {
+        let reason = String(cString: strerror(code))
+        if let path { return "cannot \(operation) \(path): \(reason)" }
+        return "\(operation) failed: \(reason)"
+    }
+}

@@ -126,7 +126,7 @@ CREATE UNIQUE INDEX organization_natural_key ON organization(normalized_key, ifn
 
 CREATE TABLE project (
     id INTEGER PRIMARY KEY,
-    external_id TEXT NOT NULL,
+    external_id TEXT NOT NULL COLLATE NOCASE,   -- ids match case-insensitively; stored as first written
     title TEXT NOT NULL,
     description TEXT,
     organization_name TEXT,             -- exactly as given in the file
@@ -186,7 +186,7 @@ CREATE INDEX project_gdc_objective_by_objective ON project_gdc_objective(gdc_obj
 CREATE TABLE project_change (
     id INTEGER PRIMARY KEY,
     batch_id INTEGER NOT NULL REFERENCES import_batch(id),
-    external_id TEXT NOT NULL,
+    external_id TEXT NOT NULL COLLATE NOCASE,
     change TEXT NOT NULL CHECK (change IN ('inserted', 'updated', 'deleted')),
     before TEXT
 ) STRICT;

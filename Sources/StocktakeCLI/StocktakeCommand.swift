@@ -14,7 +14,7 @@ public struct StocktakeCommand: ParsableCommand {
             """,
         version: StocktakeVersion.current,
         subcommands: [
-            Init.self, Migrate.self, Ref.self,
+            Init.self, Migrate.self, Import.self, Imports.self, Delete.self, Ref.self,
         ]
     )
 

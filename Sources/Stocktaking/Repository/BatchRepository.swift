@@ -61,14 +61,15 @@ public final class BatchRepository {
         public init() {}
     }
 
-    public func finish(batchID: Int64, counts: Counts, now: String, revertsBatchID: Int64? = nil) throws {
+    public func finish(batchID: Int64, counts: Counts, now: String, sha256: String? = nil, revertsBatchID: Int64? = nil) throws {
         try database.execute(
             """
             UPDATE import_batch SET finished_at = ?, inserted = ?, updated = ?, unchanged = ?, rejected = ?, deleted = ?,
-                reverts_batch_id = ? WHERE id = ?
+                reverts_batch_id = ?, sha256 = coalesce(?, sha256) WHERE id = ?
             """,
             [.text(now), .integer(Int64(counts.inserted)), .integer(Int64(counts.updated)), .integer(Int64(counts.unchanged)),
-             .integer(Int64(counts.rejected)), .integer(Int64(counts.deleted)), revertsBatchID.sqliteValue, .integer(batchID)])
+             .integer(Int64(counts.rejected)), .integer(Int64(counts.deleted)), revertsBatchID.sqliteValue, sha256.sqliteValue,
+             .integer(batchID)])
         if let revertsBatchID {
             try database.execute("UPDATE import_batch SET reverted_by_batch_id = ? WHERE id = ?", [.integer(batchID), .integer(revertsBatchID)])
         }
@@ -97,15 +98,21 @@ public final class BatchRepository {
         try database.scalar("SELECT max(id) FROM import_batch")?.integerValue
     }
 
-    /// The changes a batch made, in the order it made them. Streams: the caller sees one at a time.
+    /// The changes a batch made, in the order it made them, a page at a time: memory stays bounded
+    /// for large batches, and `body` may write to the change log (a page is read before it runs).
     public func forEachChange(inBatch batchID: Int64, _ body: (ProjectChange) throws -> Void) throws {
-        let statement = try database.prepare(
-            "SELECT external_id, change, before FROM project_change WHERE batch_id = ? ORDER BY id")
-        try statement.bind(batchID, at: 1)
-        while try statement.step() {
-            try body(ProjectChange(
-                batchID: batchID, externalID: statement.text(at: 0) ?? "",
-                kind: ProjectChange.Kind(rawValue: statement.text(at: 1) ?? "") ?? .updated, before: statement.text(at: 2)))
+        var afterID: Int64 = 0
+        while true {
+            let page = try database.rows(
+                "SELECT id, external_id, change, before FROM project_change WHERE batch_id = ? AND id > ? ORDER BY id LIMIT 1000",
+                [.integer(batchID), .integer(afterID)])
+            guard let last = page.last else { return }
+            afterID = last[0].integerValue ?? afterID
+            for row in page {
+                try body(ProjectChange(
+                    batchID: batchID, externalID: row[1].textValue ?? "",
+                    kind: ProjectChange.Kind(rawValue: row[2].textValue ?? "") ?? .updated, before: row[3].textValue))
+            }
         }
     }
 

@@ -1,0 +1,231 @@
+import ArgumentParser
+import CSV
+import Foundation
+import Stocktaking
+
+extension ImportOptions.Kind: ExpressibleByArgument {}
+
+extension ImportRejected: ExitStatusProviding {
+    var exitStatus: ExitStatus { .dataError }
+}
+
+extension BatchOperationRefused: ExitStatusProviding {
+    var exitStatus: ExitStatus { isInputError ? .dataError : .failure }
+}
+
+extension StocktakeCommand {
+    struct Import: StocktakeSubcommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a CSV file of projects (or prizes) into the database, all or nothing.",
+            discussion: """
+                The whole file is validated and written in one transaction. If any row is invalid, nothing is
+                written, every problem is listed as FILE:LINE: column NAME: value "…": problem; suggestion,
+                and the exit status is 65. With --skip-invalid the valid rows are imported, the rest rejected
+                (exit 2). Rows upsert by external_id: new ids insert, known ids update, identical rows are
+                counted as unchanged. Every import is recorded as a batch (`stocktake imports`).
+
+                Projects columns: external_id,title,description,organization,stakeholder_type,countries,coverage,
+                status,start_date,end_date,website,contact_email,partners,activity_type,action_lines,sdgs,
+                gdc_objectives,submitted_on (required: external_id, title, action_lines).
+                Prizes columns: year,category,external_id,result.
+
+                Examples:
+                  stocktake import Fixtures/projects-sample.csv
+                  stocktake import --kind prizes Fixtures/prizes-sample.csv
+                  stocktake import --generate-ids ITU --map "Project Name=title" export.csv
+                  stocktake import --skip-invalid --rejects rejects.csv --report report.json staff.csv
+                """)
+
+        @OptionGroup var globals: GlobalOptions
+
+        @Argument(help: ArgumentHelp("The CSV file to import, or - for standard input.", valueName: "file"))
+        var file: String
+
+        @Option(help: "What the file holds: projects or prizes.")
+        var kind: ImportOptions.Kind = .projects
+
+        @Option(help: ArgumentHelp("Field delimiter (one character; \\t for tab).", valueName: "char"))
+        var delimiter: String?
+
+        @Flag(help: "The file is tab-separated (same as --delimiter '\\t').")
+        var tsv = false
+
+        @Option(help: ArgumentHelp("Input encoding: utf-8 (default), windows-1252, latin1, utf-16, utf-16le, utf-16be.", valueName: "name"))
+        var encoding: String?
+
+        @Flag(help: "Replace invalid UTF-8 with U+FFFD instead of rejecting the file; affected lines are listed as warnings.")
+        var replaceInvalid = false
+
+        @Option(help: ArgumentHelp("Largest accepted field, in MiB (default 16).", valueName: "MiB"))
+        var maxFieldSize: Int = 16
+
+        @Option(name: .customLong("map"), help: ArgumentHelp("Map a header to a field: \"Source Header=field\" (repeatable).", valueName: "header=field"))
+        var mappings: [String] = []
+
+        @Flag(help: "Skip columns that match no field instead of rejecting the file.")
+        var ignoreUnknownColumns = false
+
+        @Option(help: ArgumentHelp("Derive stable ids for rows without external_id, as PREFIX-<hash>.", valueName: "prefix"))
+        var generateIDs: String?
+
+        @Option(help: ArgumentHelp("How to read dates that are not YYYY-MM-DD: DD/MM/YYYY or MM/DD/YYYY.", valueName: "format"))
+        var dateFormat: String?
+
+        @Option(help: ArgumentHelp("Characters that separate items in list cells (default \";|\").", valueName: "chars"))
+        var listSeparator: String?
+
+        @Flag(help: "Trim white space at the edges of free text (title, description, organization, partners).")
+        var trimText = false
+
+        @Flag(help: "Import the valid rows and reject the others (exit 2 when any row was rejected).")
+        var skipInvalid = false
+
+        @Option(help: ArgumentHelp("With --skip-invalid: write rejected rows, as read, plus an error column, to this file.", valueName: "path"))
+        var rejects: String?
+
+        @Option(help: ArgumentHelp("Write every problem and the summary as JSON to this file.", valueName: "path"))
+        var report: String?
+
+        @Flag(help: "Validate and run the write path, report what would happen, then roll back.")
+        var dryRun = false
+
+        @Flag(help: "Treat an external_id already in the database as an error instead of updating it.")
+        var insertOnly = false
+
+        @Flag(name: .shortAndLong, help: "No progress bar and no summary line.")
+        var quiet = false
+
+        func validate() throws {
+            if rejects != nil && !skipInvalid { throw ValidationError("--rejects needs --skip-invalid (without it, no row is imported when any is rejected)") }
+            if let encoding, TextEncoding(name: encoding) == nil {
+                throw ValidationError("unknown encoding \"\(encoding)\"; use one of: " + TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            if let delimiter, Self.delimiterByte(delimiter) == nil {
+                throw ValidationError("--delimiter must be one ASCII character (or \\t), got \"\(delimiter)\"")
+            }
+            if let dateFormat, DateOrder(rawValue: dateFormat.uppercased()) == nil {
+                throw ValidationError("--date-format must be DD/MM/YYYY or MM/DD/YYYY (ISO dates are always accepted)")
+            }
+            for mapping in mappings where !mapping.contains("=") {
+                throw ValidationError("--map expects \"Source Header=field\", got \"\(mapping)\"")
+            }
+            if maxFieldSize < 1 { throw ValidationError("--max-field-size must be at least 1 (MiB)") }
+            if generateIDs != nil && kind == .prizes { throw ValidationError("--generate-ids applies to projects only") }
+        }
+
+        static func delimiterByte(_ text: String) -> UInt8? {
+            if text == "\\t" || text == "\t" || text.lowercased() == "tab" { return UInt8(ascii: "\t") }
+            guard text.utf8.count == 1, let byte = text.utf8.first, byte < 0x80, byte != UInt8(ascii: "\""),
+                  byte != 10, byte != 13 else { return nil }
+            return byte
+        }
+
+        func execute() throws {
+            var options = ImportOptions()
+            options.kind = kind
+            options.reader.dialect = CSVDialect(delimiter: tsv ? UInt8(ascii: "\t") : delimiter.flatMap(Self.delimiterByte) ?? UInt8(ascii: ","))
+            options.reader.encoding = encoding.flatMap(TextEncoding.init(name:))
+            options.reader.replaceInvalid = replaceInvalid
+            options.reader.maxFieldBytes = maxFieldSize << 20
+            options.values.dateOrder = dateFormat.flatMap { DateOrder(rawValue: $0.uppercased()) } ?? .iso
+            if let listSeparator { options.values.listSeparators = Set(listSeparator) }
+            options.values.trimText = trimText
+            for mapping in mappings {
+                let parts = mapping.split(separator: "=", maxSplits: 1)
+                options.columnMappings[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+            }
+            options.ignoreUnknownColumns = ignoreUnknownColumns
+            options.generateIDPrefix = generateIDs
+            options.skipInvalid = skipInvalid
+            options.dryRun = dryRun
+            options.insertOnly = insertOnly
+            options.rejectsPath = rejects
+            options.reportPath = report
+
+            let catalog = try globals.open(.migrate)
+            defer { catalog.close() }
+            let displayName = file == "-" ? "<stdin>" : file
+            let progress = ImportProgressDisplay(fileName: displayName, enabled: !quiet && isatty(STDERR_FILENO) == 1)
+            let summary: ImportSummary
+            do {
+                summary = try Importer(catalog: catalog, options: options, observer: progress).importFile(at: file)
+            } catch let rejected as ImportRejected {
+                progress.clear()
+                // Row problems were printed as they were found; a header or file problem was not.
+                if rejected.summary == nil {
+                    printError(rejected.description)
+                } else {
+                    printError("\(displayName): rejected, nothing was written (\(rejected.totalProblems) problem(s) in \(rejected.summary?.rows ?? 0) rows)")
+                }
+                throw ExitCode(ExitStatus.dataError.rawValue)
+            } catch {
+                progress.clear()
+                throw error
+            }
+            progress.clear()
+            if !quiet {
+                let counts = summary.counts
+                let verb = dryRun ? "would import" : "imported"
+                var line = "\(verb) \(file == "-" ? "<stdin>" : file): \(summary.rows) rows — \(counts.inserted) inserted, \(counts.updated) updated, \(counts.unchanged) unchanged, \(counts.rejected) rejected"
+                if summary.warnings > 0 { line += ", \(summary.warnings) warning(s)" }
+                line += dryRun ? " (dry run: nothing written)" : " (batch \(summary.batchID.map(String.init) ?? "-"))"
+                line += String(format: " in %.2f s", summary.seconds)
+                printError(line)
+            }
+            if summary.counts.rejected > 0 { throw ExitCode(ExitStatus.rejectedRows.rawValue) }
+        }
+    }
+}
+
+/// Problems on stderr as they are found (capped), and a progress bar when stderr is a terminal.
+final class ImportProgressDisplay: ImportObserver {
+    let fileName: String
+    let enabled: Bool
+    private var shown = 0
+    private var hidden = 0
+    private var barVisible = false
+    static let maximumShown = 20
+
+    init(fileName: String, enabled: Bool) {
+        self.fileName = fileName
+        self.enabled = enabled
+    }
+
+    func importFound(_ problem: ImportProblem) {
+        clear()
+        if shown < Self.maximumShown {
+            shown += 1
+            let prefix = problem.severity == .warning ? "warning: " : ""
+            FileHandle.standardError.write(Data((prefix + fileName + ":" + problem.description + "\n").utf8))
+        } else {
+            hidden += 1
+        }
+    }
+
+    func importProgressed(_ progress: ImportProgress) {
+        guard enabled else { return }
+        let rate = progress.seconds > 0 ? Double(progress.rows) / progress.seconds : 0
+        var text = "\r\(progress.rows) rows  \(Int(rate)) rows/s"
+        if let total = progress.totalBytes, total > 0 {
+            let fraction = min(1, Double(progress.bytesRead) / Double(total))
+            let width = 24
+            let filled = Int(fraction * Double(width))
+            let eta = fraction > 0 ? progress.seconds / fraction - progress.seconds : 0
+            text += "  [" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
+            text += String(format: " %3.0f%%  ETA %.0f s", fraction * 100, eta)
+        }
+        FileHandle.standardError.write(Data(text.utf8))
+        barVisible = true
+    }
+
+    func clear() {
+        if barVisible {
+            FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+            barVisible = false
+        }
+        if hidden > 0 {
+            FileHandle.standardError.write(Data("… \(hidden) more problem(s) not shown; --report FILE lists them all\n".utf8))
+            hidden = 0
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Stocktaking
+
+extension StocktakeCommand {
+    struct Imports: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List, show and revert import batches.",
+            subcommands: [List.self, ShowBatch.self, Revert.self],
+            defaultSubcommand: List.self)
+    }
+
+    struct Delete: StocktakeSubcommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete projects by external_id, recorded as a batch that `imports revert` can undo.",
+            discussion: "All or nothing: if any id is unknown, nothing is deleted (exit 65).")
+
+        @OptionGroup var globals: GlobalOptions
+        @Argument(help: ArgumentHelp("External ids of the projects to delete.", valueName: "external-id"))
+        var externalIDs: [String]
+
+        func execute() throws {
+            let catalog = try globals.open(.write)
+            defer { catalog.close() }
+            let summary = try BatchOperations(catalog: catalog).delete(externalIDs: externalIDs)
+            printError("deleted \(summary.counts.deleted) project(s) (batch \(summary.batchID ?? 0))")
+        }
+    }
+}
+
+extension StocktakeCommand.Imports {
+    static let columns = [
+        "batch", "kind", "file", "started_at", "finished_at", "user", "inserted", "updated", "unchanged", "rejected",
+        "deleted", "sha256", "reverts", "reverted_by",
+    ]
+
+    static func cells(_ batch: ImportBatch) -> [Cell] {
+        [.integer(batch.id), .text(batch.kind.rawValue), batch.fileName.map(Cell.text) ?? .null, .text(batch.startedAt),
+         batch.finishedAt.map(Cell.text) ?? .null, batch.user.map(Cell.text) ?? .null, .integer(Int64(batch.inserted)),
+         .integer(Int64(batch.updated)), .integer(Int64(batch.unchanged)), .integer(Int64(batch.rejected)),
+         .integer(Int64(batch.deleted)), batch.sha256.map(Cell.text) ?? .null, batch.revertsBatchID.map(Cell.integer) ?? .null,
+         batch.revertedByBatchID.map(Cell.integer) ?? .null]
+    }
+
+    struct List: StocktakeSubcommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the import batches, oldest first.")
+        @OptionGroup var globals: GlobalOptions
+        @OptionGroup var output: OutputOptions
+
+        func execute() throws {
+            let catalog = try globals.open(.read)
+            defer { catalog.close() }
+            let batches = try BatchRepository(database: catalog.database).all()
+            try RowPrinter.print(format: output.resolvedFormat, columns: StocktakeCommand.Imports.columns, rows: batches.map(StocktakeCommand.Imports.cells))
+        }
+    }
+
+    struct ShowBatch: StocktakeSubcommand {
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one import batch with its options.")
+        @OptionGroup var globals: GlobalOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "The batch number.") var batch: Int64
+
+        func execute() throws {
+            let catalog = try globals.open(.read)
+            defer { catalog.close() }
+            guard let found = try BatchRepository(database: catalog.database).find(id: batch) else {
+                throw BatchOperationRefused(description: "there is no batch \(batch); `stocktake imports` lists them", isInputError: false)
+            }
+            try RowPrinter.print(
+                format: output.resolvedFormat, columns: StocktakeCommand.Imports.columns + ["options"],
+                rows: [StocktakeCommand.Imports.cells(found) + [.text(found.options)]])
+        }
+    }
+
+    struct Revert: StocktakeSubcommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Undo one batch: remove what it inserted, restore what it updated or deleted.",
+            discussion: "Refused when a later batch changed the same projects; revert those first.")
+        @OptionGroup var globals: GlobalOptions
+        @Argument(help: "The batch number.") var batch: Int64
+
+        func execute() throws {
+            let catalog = try globals.open(.write)
+            defer { catalog.close() }
+            let summary = try BatchOperations(catalog: catalog).revert(batchID: batch)
+            let counts = summary.counts
+            printError("reverted batch \(batch): \(counts.deleted) removed, \(counts.updated) restored, \(counts.inserted) re-inserted (batch \(summary.batchID ?? 0))")
+        }
+    }
+}

@@ -1,0 +1,131 @@
+/// A batch operation that cannot be done; nothing was changed.
+public struct BatchOperationRefused: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    /// True when the request named something that does not exist (exit 65 rather than 1).
+    public let isInputError: Bool
+
+    public init(description: String, isInputError: Bool) {
+        self.description = description
+        self.isInputError = isInputError
+    }
+}
+
+/// `delete` and `imports revert`: changes recorded as batches, like imports, so they can be undone.
+public struct BatchOperations {
+    public let catalog: Catalog
+
+    public init(catalog: Catalog) {
+        self.catalog = catalog
+    }
+
+    /// Deletes the projects with these external ids in one batch. All or nothing: an unknown id
+    /// deletes none.
+    public func delete(externalIDs: [String]) throws -> ImportSummary {
+        let database = catalog.database
+        let projects = ProjectRepository(database: database, reference: catalog.reference)
+        let batches = BatchRepository(database: database)
+        var summary = ImportSummary()
+        try database.inTransaction(.immediate) {
+            let batchID = try batches.begin(
+                kind: .delete, fileName: nil, sha256: nil, options: "{\"kind\":\"delete\"}", user: ImportRunner<ProjectRowHandler>.currentUser(),
+                now: Timestamp.now())
+            summary.batchID = batchID
+            var missing: [String] = []
+            for externalID in externalIDs {
+                let id = ValueParsers.trim(externalID).precomposedNFC
+                guard let deleted = try projects.delete(externalID: id) else {
+                    missing.append(externalID)
+                    continue
+                }
+                try batches.recordChange(
+                    batchID: batchID, externalID: deleted.record.externalID, kind: .deleted,
+                    before: CanonicalProjectLine.encode(deleted.record, catalog.reference))
+                summary.counts.deleted += 1
+            }
+            guard missing.isEmpty else {
+                throw BatchOperationRefused(
+                    description: "no project with external_id \(missing.map { "\"\($0)\"" }.joined(separator: ", ")); nothing was deleted",
+                    isInputError: true)
+            }
+            try batches.finish(batchID: batchID, counts: summary.counts, now: Timestamp.now())
+        }
+        return summary
+    }
+
+    /// Undoes batch `batchID`: removes what it inserted, restores what it updated or deleted.
+    /// Refuses when a later batch changed any of the same projects, or when it was already reverted.
+    public func revert(batchID: Int64) throws -> ImportSummary {
+        let database = catalog.database
+        let projects = ProjectRepository(database: database, reference: catalog.reference)
+        let batches = BatchRepository(database: database)
+        var summary = ImportSummary()
+        try database.inTransaction(.immediate) {
+            guard let batch = try batches.find(id: batchID) else {
+                throw BatchOperationRefused(description: "there is no batch \(batchID); `stocktake imports` lists them", isInputError: true)
+            }
+            if let by = batch.revertedByBatchID {
+                throw BatchOperationRefused(description: "batch \(batchID) was already reverted by batch \(by)", isInputError: false)
+            }
+            if batch.kind == .prizes {
+                let later = try database.scalarInt(
+                    "SELECT count(*) FROM prize WHERE batch_id = ?", [.integer(batchID)]) ?? 0
+                if batch.updated > 0 || later != batch.inserted {
+                    throw BatchOperationRefused(
+                        description: "batch \(batchID) updated prizes or later batches changed them; revert it by importing a corrected prizes file",
+                        isInputError: false)
+                }
+            }
+            let conflicts = try database.rows(
+                """
+                SELECT later.external_id, min(later.batch_id) FROM project_change later
+                JOIN project_change this ON this.external_id = later.external_id AND this.batch_id = ?
+                WHERE later.batch_id > ? GROUP BY later.external_id ORDER BY later.external_id LIMIT 11
+                """,
+                [.integer(batchID), .integer(batchID)])
+            if !conflicts.isEmpty {
+                let listed = conflicts.prefix(10).map { "\($0[0].textValue ?? "") (batch \($0[1].integerValue ?? 0))" }
+                throw BatchOperationRefused(
+                    description: "cannot revert batch \(batchID): later batches changed the same projects: "
+                        + listed.joined(separator: ", ") + (conflicts.count > 10 ? ", …" : "")
+                        + "; revert those batches first (newest first)",
+                    isInputError: false)
+            }
+            let now = Timestamp.now()
+            let revertID = try batches.begin(
+                kind: .revert, fileName: nil, sha256: nil, options: "{\"kind\":\"revert\",\"batch\":\(batchID)}",
+                user: ImportRunner<ProjectRowHandler>.currentUser(), now: now)
+            summary.batchID = revertID
+            if batch.kind == .prizes {
+                try database.execute("DELETE FROM prize WHERE batch_id = ?", [.integer(batchID)])
+                summary.counts.deleted = database.changes
+            }
+            try batches.forEachChange(inBatch: batchID) { change in
+                switch change.kind {
+                case .inserted:
+                    if let deleted = try projects.delete(externalID: change.externalID) {
+                        try batches.recordChange(
+                            batchID: revertID, externalID: change.externalID, kind: .deleted,
+                            before: CanonicalProjectLine.encode(deleted.record, catalog.reference))
+                        summary.counts.deleted += 1
+                    }
+                case .updated:
+                    guard let before = change.before, let current = try projects.find(externalID: change.externalID) else { return }
+                    let restored = try CanonicalProjectLine.decode(before, catalog.reference)
+                    try projects.update(id: current.id, with: restored, batchID: revertID, now: now)
+                    try batches.recordChange(
+                        batchID: revertID, externalID: change.externalID, kind: .updated,
+                        before: CanonicalProjectLine.encode(current.record, catalog.reference))
+                    summary.counts.updated += 1
+                case .deleted:
+                    guard let before = change.before else { return }
+                    let restored = try CanonicalProjectLine.decode(before, catalog.reference)
+                    _ = try projects.insert(restored, batchID: revertID, now: now)
+                    try batches.recordChange(batchID: revertID, externalID: change.externalID, kind: .inserted, before: nil)
+                    summary.counts.inserted += 1
+                }
+            }
+            try batches.finish(batchID: revertID, counts: summary.counts, now: Timestamp.now(), revertsBatchID: batchID)
+        }
+        return summary
+    }
+}

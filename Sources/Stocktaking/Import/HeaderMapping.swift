@@ -1,0 +1,139 @@
+/// Which source column feeds which field, decided from the header before any row is read.
+public struct HeaderMapping<Field: Hashable & Sendable>: Sendable {
+    /// The header as written in the file.
+    public let sourceNames: [String]
+    /// For each source column, the field it feeds (nil: ignored unknown column).
+    public let fieldBySourceIndex: [Field?]
+    /// For each mapped field, the source column index.
+    public let sourceIndexByField: [Field: Int]
+
+    public func index(of field: Field) -> Int? { sourceIndexByField[field] }
+
+    /// The column name to show in messages for `field`: as written in the file.
+    public func sourceName(of field: Field) -> String {
+        sourceIndexByField[field].map { sourceNames[$0] } ?? "\(field)"
+    }
+}
+
+/// A header that cannot be imported. Reported before any row is read.
+public struct HeaderError: Error, Sendable, CustomStringConvertible {
+    public let problems: [String]
+
+    public var description: String {
+        "the header cannot be imported:\n" + problems.map { "  - " + $0 }.joined(separator: "\n")
+    }
+}
+
+/// Matches header names to fields: case-, space-, underscore- and punctuation-insensitive, with
+/// built-in aliases and user mappings (`--map "Source Header=field"`).
+public struct HeaderMatcher<Field: Hashable & Sendable & RawRepresentable>: Sendable where Field.RawValue == String {
+    let fieldByKey: [String: Field]
+    let required: [Field]
+    let allFields: [Field]
+
+    public init(fields: [Field], aliases: [Field: [String]], required: [Field]) {
+        var keys: [String: Field] = [:]
+        for field in fields {
+            keys[Self.key(field.rawValue)] = field
+            for alias in aliases[field] ?? [] { keys[Self.key(alias)] = field }
+        }
+        fieldByKey = keys
+        self.required = required
+        allFields = fields
+    }
+
+    /// `Action Line(s)`, `action_lines`, `ACTION-LINES` → `actionlines`.
+    static func key(_ name: String) -> String {
+        String(String.UnicodeScalarView(MatchKey.make(name).unicodeScalars.filter {
+            $0.properties.isAlphabetic || $0.properties.numericType != nil
+        }))
+    }
+
+    /// - Parameters:
+    ///   - userMappings: `Source Header` → field name, from `--map`.
+    ///   - notRequired: required fields the caller will supply itself (`--generate-ids`).
+    public func map(
+        header: [String], userMappings: [String: String], ignoreUnknown: Bool, notRequired: Set<Field> = []
+    ) throws(HeaderError) -> HeaderMapping<Field> {
+        var problems: [String] = []
+        var userFieldByKey: [String: Field] = [:]
+        for (source, target) in userMappings.sorted(by: { $0.key < $1.key }) {
+            if let field = fieldByKey[Self.key(target)] {
+                userFieldByKey[Self.key(source)] = field
+            } else {
+                problems.append("--map \"\(source)=\(target)\": no field named \"\(target)\"; fields are: \(allFields.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+        var fields: [Field?] = []
+        fields.reserveCapacity(header.count)
+        var indexByField: [Field: Int] = [:]
+        var unknown: [String] = []
+        var emptyNames = 0
+        for (index, name) in header.enumerated() {
+            let key = Self.key(name)
+            if key.isEmpty {
+                emptyNames += 1
+                fields.append(nil)
+                continue
+            }
+            guard let field = userFieldByKey[key] ?? fieldByKey[key] else {
+                unknown.append(name)
+                fields.append(nil)
+                continue
+            }
+            if let first = indexByField[field] {
+                problems.append("column \"\(name)\" (column \(index + 1)) duplicates \"\(header[first])\" (column \(first + 1)): both map to \(field.rawValue)")
+                fields.append(nil)
+                continue
+            }
+            indexByField[field] = index
+            fields.append(field)
+        }
+        if !ignoreUnknown && (!unknown.isEmpty || emptyNames > 0) {
+            if !unknown.isEmpty {
+                let shown = unknown.prefix(10).map { "\"\(Self.excerpt($0))\"" }.joined(separator: ", ")
+                let more = unknown.count > 10 ? " and \(unknown.count - 10) more" : ""
+                problems.append("unknown column(s) \(shown)\(more); map them with --map \"Header=field\" or skip them with --ignore-unknown-columns (fields: \(allFields.map(\.rawValue).joined(separator: ", ")))")
+            }
+            if emptyNames > 0 {
+                problems.append("\(emptyNames) column(s) have an empty name; name them or use --ignore-unknown-columns")
+            }
+        }
+        for field in required where indexByField[field] == nil && !notRequired.contains(field) {
+            problems.append("missing required column \(field.rawValue)")
+        }
+        if !problems.isEmpty { throw HeaderError(problems: problems) }
+        return HeaderMapping(sourceNames: header, fieldBySourceIndex: fields, sourceIndexByField: indexByField)
+    }
+
+    static func excerpt(_ text: String) -> String {
+        text.count > 40 ? String(text.prefix(40)) + "…" : text
+    }
+}
+
+extension ProjectColumn {
+    static let headerAliases: [ProjectColumn: [String]] = [
+        .externalID: ["id", "project id", "project_id", "reference", "ref", "external id"],
+        .title: ["project", "project title", "project name", "name", "title of the project"],
+        .description: ["project description", "summary", "abstract"],
+        .organization: ["organisation", "organization name", "organisation name", "entity", "entity name", "institution"],
+        .stakeholderType: ["stakeholder", "organization type", "organisation type", "type of organization",
+                           "type of organisation", "entity type", "stakeholder group"],
+        .countries: ["country", "country(ies)", "country/countries", "countries covered"],
+        .coverage: ["scope", "geographic scope", "geographical coverage"],
+        .status: ["project status"],
+        .startDate: ["start", "start date", "from", "date started"],
+        .endDate: ["end", "end date", "to", "date ended"],
+        .website: ["url", "web site", "web", "link", "project website", "homepage"],
+        .contactEmail: ["email", "e-mail", "email address", "contact", "contact e-mail"],
+        .partners: ["partner", "partner organizations", "partner organisations"],
+        .activityType: ["type of activity", "activity"],
+        .actionLines: ["action line", "action line(s)", "category", "categories", "wsis action line", "wsis action lines"],
+        .sdgs: ["sdg", "sdg(s)", "sustainable development goals", "goals"],
+        .gdcObjectives: ["gdc", "gdc objective", "global digital compact", "gdc objective(s)"],
+        .submittedOn: ["submitted", "submission date", "date submitted", "date of submission"],
+    ]
+
+    public static let matcher = HeaderMatcher<ProjectColumn>(
+        fields: ProjectColumn.allCases, aliases: headerAliases, required: [.externalID, .title, .actionLines])
+}

@@ -1,0 +1,71 @@
+import CSV
+
+/// `--report FILE`: every problem and warning as JSON, then the summary. Streamed, written atomically.
+final class ImportReportWriter {
+    private let file: AtomicFile
+    private var count = 0
+
+    init(path: String, fileName: String) throws {
+        file = try AtomicFile(targetPath: path)
+        var buffer = Array("{\"file\":".utf8)
+        JSONText.appendString(fileName, to: &buffer)
+        buffer.append(contentsOf: ",\"problems\":[".utf8)
+        try file.sink.write(buffer)
+    }
+
+    func add(_ problem: ImportProblem) throws {
+        try file.sink.withBuffer { buffer in
+            buffer.append(contentsOf: (count == 0 ? "\n" : ",\n").utf8)
+            problem.appendJSON(to: &buffer)
+        }
+        count += 1
+    }
+
+    func finish(summary: ImportSummary, status: String) throws {
+        let counts = summary.counts
+        var buffer = Array("\n],\"status\":".utf8)
+        JSONText.appendString(status, to: &buffer)
+        buffer.append(contentsOf: """
+            ,"batch":\(summary.batchID.map(String.init) ?? "null"),"rows":\(summary.rows),"inserted":\(counts.inserted),\
+            "updated":\(counts.updated),"unchanged":\(counts.unchanged),"rejected":\(counts.rejected),\
+            "warnings":\(summary.warnings),"dry_run":\(summary.dryRun),"seconds":\(summary.seconds)}
+
+            """.utf8)
+        try file.sink.write(buffer)
+        try file.commit()
+    }
+
+    func discard() {
+        file.discard()
+    }
+}
+
+/// `--rejects FILE`: the rejected rows exactly as read, plus an `error` column, ready to fix and re-import.
+final class RejectsWriter {
+    private let file: AtomicFile
+    private let writer: CSVWriter
+
+    init(path: String, header: [String], delimiter: UInt8) throws {
+        file = try AtomicFile(targetPath: path)
+        writer = CSVWriter(delimiter: delimiter)
+        try file.sink.withBuffer { writer.append(record: header + ["error"], to: &$0) }
+    }
+
+    func add(fields: [String], problems: [ImportProblem]) throws {
+        let message = problems.map { problem in
+            var text = problem.column.map { "column \($0): " } ?? ""
+            text += problem.problem
+            if let suggestion = problem.suggestion { text += "; " + suggestion }
+            return text
+        }.joined(separator: " | ")
+        try file.sink.withBuffer { writer.append(record: fields + [message], to: &$0) }
+    }
+
+    func commit() throws {
+        try file.commit()
+    }
+
+    func discard() {
+        file.discard()
+    }
+}

@@ -1,0 +1,72 @@
+import CSV
+
+/// Everything that shapes one import, as given on the command line.
+public struct ImportOptions: Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case projects, prizes
+    }
+
+    public var kind: Kind = .projects
+    public var reader = CSVReaderOptions()
+    public var values = ValueOptions()
+    /// `Source Header` → field, from `--map`.
+    public var columnMappings: [String: String] = [:]
+    public var ignoreUnknownColumns = false
+    /// Derive ids from row content when the file has none (`--generate-ids PREFIX`).
+    public var generateIDPrefix: String?
+    /// Import the valid rows and reject the rest, instead of all-or-nothing.
+    public var skipInvalid = false
+    /// Validate and run the write path, then roll back.
+    public var dryRun = false
+    /// A known external_id is an error instead of an update.
+    public var insertOnly = false
+    /// Where to write rejected rows as read, plus an `error` column.
+    public var rejectsPath: String?
+    /// Where to write the full JSON report.
+    public var reportPath: String?
+
+    public init() {}
+
+    /// The options recorded with the batch, as JSON (stable key order).
+    var recordedJSON: String {
+        var buffer: [UInt8] = Array("{\"kind\":".utf8)
+        JSONText.appendString(kind.rawValue, to: &buffer)
+        func add(_ key: String, _ value: String?) {
+            guard let value else { return }
+            buffer.append(contentsOf: ",\"\(key)\":".utf8)
+            JSONText.appendString(value, to: &buffer)
+        }
+        add("encoding", reader.encoding?.rawValue)
+        add("delimiter", reader.dialect.delimiter == UInt8(ascii: ",") ? nil : String(UnicodeScalar(reader.dialect.delimiter)))
+        add("replace_invalid", reader.replaceInvalid ? "true" : nil)
+        add("date_format", values.dateOrder == .iso ? nil : values.dateOrder.rawValue)
+        add("trim_text", values.trimText ? "true" : nil)
+        add("generate_ids", generateIDPrefix)
+        add("skip_invalid", skipInvalid ? "true" : nil)
+        add("insert_only", insertOnly ? "true" : nil)
+        add("ignore_unknown_columns", ignoreUnknownColumns ? "true" : nil)
+        for (source, field) in columnMappings.sorted(by: { $0.key < $1.key }) { add("map:" + source, field) }
+        buffer.append(UInt8(ascii: "}"))
+        return String(decoding: buffer, as: UTF8.self)
+    }
+}
+
+/// What an import did (or, for a dry run, would do).
+public struct ImportSummary: Sendable, Equatable {
+    public var batchID: Int64?
+    public var rows = 0
+    public var counts = BatchRepository.Counts()
+    public var warnings = 0
+    public var dryRun = false
+    public var seconds = 0.0
+
+    public init() {}
+}
+
+/// Progress while importing, for a progress bar.
+public struct ImportProgress: Sendable {
+    public let rows: Int
+    public let bytesRead: Int
+    public let totalBytes: Int?
+    public let seconds: Double
+}

@@ -1,0 +1,74 @@
+/// One problem (or warning) found in an input file, located by line and column.
+public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
+    public enum Severity: String, Sendable {
+        case error, warning
+    }
+
+    public var severity: Severity
+    public var line: Int
+    /// The column's name as written in the file's header; nil for problems with a whole row.
+    public var column: String?
+    /// A short excerpt of the offending value.
+    public var value: String?
+    public var problem: String
+    public var suggestion: String?
+
+    public init(severity: Severity = .error, line: Int, column: String?, value: String?, problem: String, suggestion: String? = nil) {
+        self.severity = severity
+        self.line = line
+        self.column = column
+        self.value = value.map { ValueParsers.excerpt($0) }
+        self.problem = problem
+        self.suggestion = suggestion
+    }
+
+    public init(line: Int, column: String?, value: String?, _ error: ResolutionError) {
+        self.init(line: line, column: column, value: value, problem: error.problem, suggestion: error.suggestion)
+    }
+
+    /// `LINE: column NAME: value "…": what was wrong; suggestion` (the caller prefixes the file name).
+    public var description: String {
+        var text = "\(line):"
+        if let column { text += " column \(column):" }
+        if let value { text += " value \"\(value)\":" }
+        text += " " + problem
+        if let suggestion { text += "; " + suggestion }
+        return text
+    }
+
+    func appendJSON(to buffer: inout [UInt8]) {
+        buffer.append(contentsOf: "{\"severity\":".utf8)
+        JSONText.appendString(severity.rawValue, to: &buffer)
+        buffer.append(contentsOf: ",\"line\":\(line),\"column\":".utf8)
+        appendOptional(column, to: &buffer)
+        buffer.append(contentsOf: ",\"value\":".utf8)
+        appendOptional(value, to: &buffer)
+        buffer.append(contentsOf: ",\"problem\":".utf8)
+        JSONText.appendString(problem, to: &buffer)
+        buffer.append(contentsOf: ",\"suggestion\":".utf8)
+        appendOptional(suggestion, to: &buffer)
+        buffer.append(UInt8(ascii: "}"))
+    }
+
+    private func appendOptional(_ text: String?, to buffer: inout [UInt8]) {
+        if let text { JSONText.appendString(text, to: &buffer) } else { buffer.append(contentsOf: "null".utf8) }
+    }
+}
+
+/// The input was rejected as a whole: bad header, broken CSV structure, or (without
+/// `--skip-invalid`) invalid rows. Nothing was written.
+public struct ImportRejected: Error, Sendable, CustomStringConvertible {
+    public let fileName: String
+    public let problems: [ImportProblem]
+    public let totalProblems: Int
+    public let summary: ImportSummary?
+
+    public var description: String {
+        var lines = problems.map { "\(fileName):\($0)" }
+        if totalProblems > problems.count {
+            lines.append("… and \(totalProblems - problems.count) more problem(s); --report FILE lists them all")
+        }
+        lines.append("\(fileName): rejected, nothing was written (\(totalProblems) problem(s))")
+        return lines.joined(separator: "\n")
+    }
+}

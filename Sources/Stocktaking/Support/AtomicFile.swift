@@ -1,0 +1,97 @@
+import Glibc
+
+/// A file that appears complete or not at all.
+///
+/// Bytes go to an unnamed temporary file in the target's directory (Linux `O_TMPFILE`, so a crash
+/// or SIGKILL leaves nothing behind); `commit()` flushes, fsyncs, gives it a name and renames it
+/// over the target in one step, then fsyncs the directory. A replaced file keeps its permissions;
+/// a new one gets `permissions` (0600 by default: exports hold contact e-mails). Without
+/// `commit()`, the target is untouched.
+public final class AtomicFile {
+    public let targetPath: String
+    public let sink: FileSink
+    private let descriptor: Int32
+    private let directory: String
+    private let permissions: mode_t
+    /// Set when the file system has no O_TMPFILE and a named temporary was used instead.
+    private var namedTemporaryPath: String?
+    private var finished = false
+
+    public init(targetPath: String, permissions: mode_t = 0o600) throws {
+        self.targetPath = targetPath
+        self.permissions = permissions
+        let slash = targetPath.lastIndex(of: "/")
+        directory = slash.map { $0 == targetPath.startIndex ? "/" : String(targetPath[..<$0]) } ?? "."
+        // O_TMPFILE is a macro Swift does not import: __O_TMPFILE (0o20000000) | O_DIRECTORY on Linux.
+        let temporaryFileFlag: Int32 = 0o20000000 | O_DIRECTORY
+        var fd = Glibc.open(directory, temporaryFileFlag | O_WRONLY | O_CLOEXEC, 0o600)
+        if fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL) {
+            var template = Array("\(directory)/.stocktake-XXXXXX".utf8CString)
+            fd = mkstemp(&template)
+            if fd >= 0 {
+                namedTemporaryPath = String(cString: template)
+            }
+        }
+        guard fd >= 0 else {
+            throw SystemError(operation: "create a temporary file in", path: directory, code: errno)
+        }
+        descriptor = fd
+        sink = FileSink(descriptor: fd, capacity: 1 << 20)
+    }
+
+    deinit {
+        if !finished { discard() }
+        Glibc.close(descriptor)
+    }
+
+    /// Makes the new contents visible under `targetPath`, replacing any previous file atomically.
+    public func commit() throws {
+        precondition(!finished, "commit() called twice")
+        do {
+            try sink.flush()
+            var existing = stat()
+            let mode = stat(targetPath, &existing) == 0 ? existing.st_mode & 0o7777 : permissions
+            guard fchmod(descriptor, mode) == 0 else { throw SystemError(operation: "set permissions on", path: targetPath, code: errno) }
+            guard fsync(descriptor) == 0 else { throw SystemError(operation: "flush", path: targetPath, code: errno) }
+            let temporaryName: String
+            if let namedTemporaryPath {
+                temporaryName = namedTemporaryPath
+            } else {
+                // Give the unnamed file a name next to the target, then rename that over the target:
+                // linkat cannot replace an existing file, rename can, atomically.
+                temporaryName = "\(directory)/.stocktake-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
+                guard linkat(AT_FDCWD, "/proc/self/fd/\(descriptor)", AT_FDCWD, temporaryName, AT_SYMLINK_FOLLOW) == 0 else {
+                    throw SystemError(operation: "write", path: targetPath, code: errno)
+                }
+                namedTemporaryPath = temporaryName
+            }
+            guard rename(temporaryName, targetPath) == 0 else {
+                throw SystemError(operation: "replace", path: targetPath, code: errno)
+            }
+            namedTemporaryPath = nil
+            finished = true
+            Self.syncDirectory(directory)
+        } catch {
+            discard()
+            throw error
+        }
+    }
+
+    /// Drops the new contents; the target stays as it was.
+    public func discard() {
+        finished = true
+        if let namedTemporaryPath {
+            unlink(namedTemporaryPath)
+            self.namedTemporaryPath = nil
+        }
+    }
+
+    /// fsync on the directory makes the rename itself durable.
+    static func syncDirectory(_ path: String) {
+        let fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 {
+            fsync(fd)
+            Glibc.close(fd)
+        }
+    }
+}

@@ -181,17 +181,20 @@ CREATE TABLE project_gdc_objective (
 CREATE INDEX project_gdc_objective_by_objective ON project_gdc_objective(gdc_objective_id, project_id);
 
 -- What each batch did to each project, so `imports revert` can undo it and `export --since-batch`
--- can list deletions (tombstones). `before` is the project's canonical record as JSON before the
--- batch changed it (NULL when the batch inserted it).
+-- can list deletions (tombstones). `before` is the project's canonical record (a CSV line in the
+-- export's form) before the batch changed it; NULL when the batch inserted it. `line` is where the
+-- row was in the imported file.
 CREATE TABLE project_change (
     id INTEGER PRIMARY KEY,
     batch_id INTEGER NOT NULL REFERENCES import_batch(id),
     external_id TEXT NOT NULL COLLATE NOCASE,
     change TEXT NOT NULL CHECK (change IN ('inserted', 'updated', 'deleted')),
+    line INTEGER,
     before TEXT
 ) STRICT;
+-- No index by external_id: revert finds later changes by scanning the (few) later batches, and a
+-- second index would cost every bulk import a random-order insert per row.
 CREATE UNIQUE INDEX project_change_natural_key ON project_change(batch_id, external_id);
-CREATE INDEX project_change_by_project ON project_change(external_id, batch_id);
 
 -- ---------------------------------------------------------------- prizes
 
@@ -224,7 +227,18 @@ CREATE VIRTUAL TABLE project_fts USING fts5(
     tokenize = 'unicode61 remove_diacritics 2'
 );
 
-CREATE TRIGGER project_fts_after_insert AFTER INSERT ON project BEGIN
+-- A bulk import defers indexing its new rows: it sets this flag inside its own transaction and adds
+-- all its rows to the index in one pass before it commits (measured 1.4 s for 100,000 rows instead
+-- of 9 s row by row). Other connections never see the flag: it is written and cleared in that
+-- transaction.
+CREATE TABLE search_index_deferral (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    first_project_id INTEGER NOT NULL   -- rows with id >= this one are indexed at the end
+) STRICT;
+
+CREATE TRIGGER project_fts_after_insert AFTER INSERT ON project
+WHEN NOT EXISTS (SELECT 1 FROM search_index_deferral)
+BEGIN
     INSERT INTO project_fts (rowid, title, description, organization_name)
     VALUES (NEW.id, NEW.title, NEW.description, NEW.organization_name);
 END;

@@ -35,9 +35,13 @@ extension Database {
     /// Installs an authorizer that lets statements read and nothing else.
     ///
     /// A read-only connection alone still runs `VACUUM INTO 'file'`, `ATTACH` (which creates files)
-    /// and journal-mode PRAGMAs; the authorizer denies those at prepare time, together with every
-    /// write, DDL, transaction control and `load_extension` (https://sqlite.org/c3ref/set_authorizer.html).
+    /// and journal-mode PRAGMAs; the authorizer denies those (most at prepare time, VACUUM when it
+    /// runs), together with every write, DDL, transaction control and `load_extension` — the last
+    /// reported by SQLite as SQLITE_ERROR "not authorized" (https://sqlite.org/c3ref/set_authorizer.html).
     public func restrictToReadingStatements() {
+        // Load the schema first: otherwise the first denied statement on a fresh connection fails
+        // while SQLite reads the schema, as SQLITE_SCHEMA rather than SQLITE_AUTH.
+        _ = try? scalarInt("SELECT count(*) FROM sqlite_schema")
         let box = Unmanaged.passRetained(
             AuthorizerBox(
                 pragmasReadableWithArgument: Self.pragmasReadableWithArgument,

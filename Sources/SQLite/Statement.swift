@@ -11,21 +11,22 @@ public final class Statement {
     private unowned let database: Database
 
     init(database: Database, sql: String) throws(SQLiteError) {
-        var statement: OpaquePointer?
-        var tail: UnsafePointer<CChar>?
-        let code = sqlite3_prepare_v3(database.handle, sql, -1, 0, &statement, &tail)
+        // The tail pointer points into the C string, so it must be inspected while that string lives.
+        let (code, statement, trailingSQL) = sql.withCString { cString -> (Int32, OpaquePointer?, String?) in
+            var statement: OpaquePointer?
+            var tail: UnsafePointer<CChar>?
+            let code = sqlite3_prepare_v3(database.handle, cString, -1, 0, &statement, &tail)
+            let trailing = tail.flatMap { $0.pointee == 0 ? nil : String(cString: $0) }
+            return (code, statement, trailing)
+        }
         guard code == SQLITE_OK, let statement else {
             throw database.error(code: code, sql: sql)
         }
         // One statement per Statement: trailing SQL (other than space and comments) is a caller error
         // that would otherwise be silently ignored.
-        if let tail, tail.pointee != 0 {
-            let rest = String(cString: tail)
-            if !Self.isOnlyWhitespaceOrComments(rest) {
-                sqlite3_finalize(statement)
-                throw SQLiteError(
-                    code: .misuse, message: "only one SQL statement is allowed, found more after the first", sql: sql)
-            }
+        if let trailingSQL, !Self.isOnlyWhitespaceOrComments(trailingSQL) {
+            sqlite3_finalize(statement)
+            throw SQLiteError(code: .misuse, message: "only one SQL statement is allowed, found more after the first", sql: sql)
         }
         self.handle = statement
         self.sql = sql

@@ -65,7 +65,7 @@ extension StocktakeCommand {
         @Flag(help: "Skip columns that match no field instead of rejecting the file.")
         var ignoreUnknownColumns = false
 
-        @Option(help: ArgumentHelp("Derive stable ids for rows without external_id, as PREFIX-<hash>.", valueName: "prefix"))
+        @Option(name: .customLong("generate-ids"), help: ArgumentHelp("Derive stable ids for rows without external_id, as PREFIX-<hash>.", valueName: "prefix"))
         var generateIDs: String?
 
         @Option(help: ArgumentHelp("How to read dates that are not YYYY-MM-DD: DD/MM/YYYY or MM/DD/YYYY.", valueName: "format"))

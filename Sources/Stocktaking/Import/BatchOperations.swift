@@ -77,9 +77,9 @@ public struct BatchOperations {
             }
             let conflicts = try database.rows(
                 """
-                SELECT later.external_id, min(later.batch_id) FROM project_change later
-                JOIN project_change this ON this.external_id = later.external_id AND this.batch_id = ?
-                WHERE later.batch_id > ? GROUP BY later.external_id ORDER BY later.external_id LIMIT 11
+                SELECT external_id, min(batch_id) FROM project_change
+                WHERE batch_id > ?2 AND external_id IN (SELECT external_id FROM project_change WHERE batch_id = ?1)
+                GROUP BY external_id ORDER BY external_id LIMIT 11
                 """,
                 [.integer(batchID), .integer(batchID)])
             if !conflicts.isEmpty {

@@ -1,6 +1,7 @@
 import CSV
 import Digest
 import Glibc
+import Foundation
 import SQLite
 
 /// Hears about an import as it runs: problems as they are found, and progress.
@@ -12,19 +13,31 @@ public protocol ImportObserver: AnyObject {
 /// What a row turned out to be.
 enum RowOutcome {
     case inserted, updated, unchanged
-    /// Valid, but not written (an earlier row failed an all-or-nothing import, or a dry run's rows after one).
+    /// Valid, but not written (an earlier row failed an all-or-nothing import).
     case validated
     case rejected([ImportProblem])
 }
 
-/// The per-kind part of an import (projects, prizes): header fields, and validating and writing a row.
+/// Validates rows without the database, on the reading thread.
+protocol RowPreparer {
+    associatedtype Value: Sendable
+    func prepare(_ fields: [String], line: Int) -> PreparedRow<Value>
+}
+
+/// The per-kind part of an import (projects, prizes): header fields, preparing rows (reading
+/// thread) and applying them to the database (writing thread).
 protocol ImportRowHandler: AnyObject {
     associatedtype Field: Hashable & Sendable & RawRepresentable where Field.RawValue == String
+    associatedtype Preparer: RowPreparer
     var matcher: HeaderMatcher<Field> { get }
     /// Required fields the handler supplies itself (generated ids).
     var suppliedFields: Set<Field> { get }
+    func makePreparer(mapping: HeaderMapping<Field>) -> Preparer
     func begin(mapping: HeaderMapping<Field>, batchID: Int64, now: String) throws
-    func handle(fields: [String], line: Int, write: Bool) throws -> RowOutcome
+    /// Checks what needs the database (duplicates, existence) and, when `write`, writes the row.
+    func apply(_ value: Preparer.Value, line: Int, write: Bool) throws -> RowOutcome
+    /// Completes the writes before the batch commits (e.g. deferred index maintenance).
+    func finish() throws
     /// Warnings that are not errors (duplicate candidates), drained after each row.
     func takeWarnings() -> [ImportProblem]
 }
@@ -32,11 +45,15 @@ protocol ImportRowHandler: AnyObject {
 /// Runs an import: reads the file once, validates every row, writes inside one `BEGIN IMMEDIATE`
 /// transaction recorded as a batch, and commits only when the policy allows (all-or-nothing
 /// unless `--skip-invalid`; never for `--dry-run`).
+///
+/// Two threads: the reading thread decodes, hashes, parses and validates rows; this thread applies
+/// them to SQLite. A bounded `RowPipe` between them keeps memory constant.
 final class ImportRunner<Handler: ImportRowHandler> {
     let catalog: Catalog
     let options: ImportOptions
     let handler: Handler
     weak var observer: (any ImportObserver)?
+    static var chunkSize: Int { 256 }
 
     init(catalog: Catalog, options: ImportOptions, handler: Handler, observer: (any ImportObserver)?) {
         self.catalog = catalog
@@ -68,7 +85,8 @@ final class ImportRunner<Handler: ImportRowHandler> {
             try report?.add(problem)
         }
         func rejected(_ problems: [ImportProblem]) -> ImportRejected {
-            ImportRejected(fileName: displayName, problems: problems, totalProblems: problems.count, summary: nil)
+            report?.discard()
+            return ImportRejected(fileName: displayName, problems: problems, totalProblems: problems.count, summary: nil)
         }
 
         let hashing = HashingByteSource(base: source)
@@ -97,7 +115,12 @@ final class ImportRunner<Handler: ImportRowHandler> {
         }
 
         let database = catalog.database
+        // A bulk load touches every index at random points (external ids, link tables): a 32 MiB page
+        // cache keeps those pages in memory instead of re-reading them (default is 2 MiB).
+        try database.execute("PRAGMA cache_size = -32768")
         let batches = BatchRepository(database: database)
+        let pipe = RowPipe<Handler.Preparer.Value>()
+        var producerStarted = false
         var lastProgress = started
         do {
             try database.inTransaction(.immediate) {
@@ -107,70 +130,75 @@ final class ImportRunner<Handler: ImportRowHandler> {
                     options: options.recordedJSON, user: Self.currentUser(), now: now)
                 summary.batchID = batchID
                 try handler.begin(mapping: mapping, batchID: batchID, now: now)
+                Self.startReading(
+                    reader: reader, hashing: hashing, headerCount: header.fields.count, headerNames: header.fields,
+                    preparer: handler.makePreparer(mapping: mapping), keepFields: rejects != nil, pipe: pipe)
+                producerStarted = true
                 var writing = true
-                while true {
-                    let record: CSVRecord
-                    do {
-                        guard let next = try reader.next() else { break }
-                        record = next
-                    } catch let error as CSVError {
-                        // The structure is broken: nothing after this point can be trusted.
-                        try note(Self.problem(from: error, header: header.fields))
-                        throw RollBack()
+                var sha256: String?
+                reading: while let chunk = pipe.take() {
+                    for item in chunk {
+                        let fields: [String]?
+                        let outcome: RowOutcome
+                        switch item {
+                        case .structuralFailure(let problem):
+                            try note(problem)
+                            throw RollBack()
+                        case .end(let replacedLines, let replacedCount, let digest):
+                            for replaced in replacedLines {
+                                try note(ImportProblem(
+                                    severity: .warning, line: replaced, column: nil, value: nil,
+                                    problem: "invalid UTF-8 replaced with U+FFFD (--replace-invalid)"))
+                            }
+                            summary.warnings += replacedCount - replacedLines.count
+                            sha256 = digest
+                            break reading
+                        case .row(_, let rowFields, .invalid(let problems)):
+                            (fields, outcome) = (rowFields, .rejected(problems))
+                        case .row(let line, let rowFields, .valid(let value)):
+                            fields = rowFields
+                            outcome = try handler.apply(value, line: line, write: writing)
+                        }
+                        summary.rows += 1
+                        for warning in handler.takeWarnings() { try note(warning) }
+                        switch outcome {
+                        case .inserted: summary.counts.inserted += 1
+                        case .updated: summary.counts.updated += 1
+                        case .unchanged: summary.counts.unchanged += 1
+                        case .validated: break
+                        case .rejected(let problems):
+                            summary.counts.rejected += 1
+                            for problem in problems { try note(problem) }
+                            if let fields { try rejects?.add(fields: fields, problems: problems) }
+                            if !options.skipInvalid { writing = false }
+                        }
                     }
-                    if record.fields.count == 1 && record.fields[0].isEmpty && header.fields.count > 1 { continue }
-                    summary.rows += 1
-                    let outcome: RowOutcome
-                    if record.fields.count != header.fields.count {
-                        outcome = .rejected([ImportProblem(
-                            line: record.line, column: nil, value: nil,
-                            problem: "the row has \(record.fields.count) fields but the header has \(header.fields.count)",
-                            suggestion: record.fields.count > header.fields.count
-                                ? "a value with a comma or line break must be in double quotes" : "check for a missing delimiter or a stray line break")])
-                    } else {
-                        outcome = try handler.handle(fields: record.fields, line: record.line, write: writing)
-                    }
-                    for warning in handler.takeWarnings() { try note(warning) }
-                    switch outcome {
-                    case .inserted: summary.counts.inserted += 1
-                    case .updated: summary.counts.updated += 1
-                    case .unchanged: summary.counts.unchanged += 1
-                    case .validated: break
-                    case .rejected(let problems):
-                        summary.counts.rejected += 1
-                        for problem in problems { try note(problem) }
-                        try rejects?.add(fields: record.fields, problems: problems)
-                        if !options.skipInvalid { writing = false }
-                    }
-                    if summary.rows & 1023 == 0, let observer {
+                    if let observer {
                         let now = clock.now
                         if now - lastProgress > .milliseconds(200) {
                             lastProgress = now
                             observer.importProgressed(ImportProgress(
-                                rows: summary.rows, bytesRead: reader.bytesConsumed, totalBytes: totalBytes,
+                                rows: summary.rows, bytesRead: pipe.currentBytesRead, totalBytes: totalBytes,
                                 seconds: Self.seconds(now - started)))
                         }
                     }
                 }
-                for line in reader.replacedInvalidLines {
-                    try note(ImportProblem(
-                        severity: .warning, line: line, column: nil, value: nil,
-                        problem: "invalid UTF-8 replaced with U+FFFD (--replace-invalid)"))
-                }
-                if reader.replacedInvalidLineCount > reader.replacedInvalidLines.count {
-                    summary.warnings += reader.replacedInvalidLineCount - reader.replacedInvalidLines.count
-                }
                 if totalProblems > 0 && !options.skipInvalid { throw RollBack() }
-                try batches.finish(batchID: batchID, counts: summary.counts, now: Timestamp.now(), sha256: hashing.hexDigest())
+                try handler.finish()
+                try batches.finish(batchID: batchID, counts: summary.counts, now: Timestamp.now(), sha256: sha256)
                 if options.dryRun { throw RollBack() }
             }
+            if producerStarted { pipe.cancelAndWait() }
         } catch is RollBack {
+            if producerStarted { pipe.cancelAndWait() }
             if !options.dryRun || totalProblems > 0 && !options.skipInvalid {
                 summary.seconds = Self.seconds(clock.now - started)
                 try report?.finish(summary: summary, status: "rejected")
+                rejects?.discard()
                 throw ImportRejected(fileName: displayName, problems: shownProblems, totalProblems: totalProblems, summary: summary)
             }
         } catch {
+            if producerStarted { pipe.cancelAndWait() }
             report?.discard()
             rejects?.discard()
             throw error
@@ -184,15 +212,88 @@ final class ImportRunner<Handler: ImportRowHandler> {
         return summary
     }
 
+    /// Starts the reading thread: it owns the reader (and the hashing source) from here on.
+    private static func startReading<Source: ByteSource, Preparer: RowPreparer>(
+        reader: CSVReader<Source>, hashing: HashingByteSource<some ByteSource>, headerCount: Int, headerNames: [String],
+        preparer: Preparer, keepFields: Bool, pipe: RowPipe<Preparer.Value>
+    ) {
+        let owned = Handoff(value: (reader, hashing, preparer))
+        let thread = Thread {
+            let (reader, hashing, preparer) = owned.value
+            defer { pipe.producerFinished() }
+            var chunk: [PipeItem<Preparer.Value>] = []
+            chunk.reserveCapacity(chunkSize)
+            while true {
+                let record: CSVRecord
+                do throws(CSVError) {
+                    guard let next = try reader.next() else { break }
+                    record = next
+                } catch {
+                    chunk.append(.structuralFailure(problem(from: error, header: headerNames)))
+                    _ = pipe.put(chunk, bytesRead: reader.bytesConsumed)
+                    return
+                }
+                // A blank line carries no data (a trailing empty line is common in Excel exports).
+                if record.fields.count == 1 && record.fields[0].isEmpty && headerCount > 1 { continue }
+                let prepared: PreparedRow<Preparer.Value>
+                if record.fields.count != headerCount {
+                    prepared = .invalid([ImportProblem(
+                        line: record.line, column: nil, value: nil,
+                        problem: "the row has \(record.fields.count) fields but the header has \(headerCount)",
+                        suggestion: record.fields.count > headerCount
+                            ? "a value with a comma or line break must be in double quotes" : "check for a missing delimiter or a stray line break")])
+                } else {
+                    prepared = preparer.prepare(record.fields, line: record.line)
+                }
+                chunk.append(.row(line: record.line, fields: keepFields ? record.fields : nil, prepared))
+                if chunk.count == chunkSize {
+                    guard pipe.put(chunk, bytesRead: reader.bytesConsumed) else { return }
+                    chunk.removeAll(keepingCapacity: true)
+                }
+            }
+            chunk.append(.end(
+                replacedInvalidLines: reader.replacedInvalidLines, replacedInvalidLineCount: reader.replacedInvalidLineCount,
+                sha256: hashing.hexDigest()))
+            _ = pipe.put(chunk, bytesRead: reader.bytesConsumed)
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
     /// Keeps `ANALYZE` statistics current after large imports so the planner picks the link indexes;
     /// `analysis_limit` bounds the cost on big tables (https://sqlite.org/lang_analyze.html).
     static func refreshPlannerStatistics(_ database: Database) throws {
         try database.execute("PRAGMA analysis_limit = 1000; ANALYZE;")
     }
 
+    /// A structural CSV error as a located problem: line, column by name, excerpt, what and a suggestion.
     static func problem(from error: CSVError, header: [String]?) -> ImportProblem {
-        let column = error.fieldIndex.flatMap { index in header.flatMap { index < $0.count ? $0[index] : "#\(index + 1)" } ?? "#\(index + 1)" }
-        return ImportProblem(line: error.line, column: column, value: error.excerpt, problem: error.description)
+        let column = error.fieldIndex.map { index in
+            header.flatMap { index < $0.count ? $0[index] : nil } ?? "#\(index + 1)"
+        }
+        let (problem, suggestion): (String, String?) = switch error.kind {
+        case .unterminatedQuote(let openedAtLine):
+            ("the quoted field opened on line \(openedAtLine) is never closed", "add the closing quote, and double any quote inside the field")
+        case .textAfterClosingQuote:
+            ("text follows the closing quote of a quoted field", "quote the whole field and double any quote inside it")
+        case .strayQuote:
+            ("a quote inside a field that is not quoted", "quote the whole field and double the quote")
+        case .nulByte:
+            ("the input contains a NUL byte", "the file may be binary or UTF-16; try --encoding utf-16")
+        case .invalidUTF8(let offset):
+            ("invalid UTF-8 at byte \(offset + 1) of the field", "if the file came from Excel use --encoding windows-1252, or --replace-invalid to substitute U+FFFD")
+        case .invalidUTF16:
+            ("invalid UTF-16 (an unpaired surrogate)", "check --encoding, or use --replace-invalid")
+        case .utf16ByteOrderMark(let littleEndian):
+            ("the file starts with a UTF-16 \(littleEndian ? "LE" : "BE") byte order mark", "use --encoding utf-16")
+        case .fieldTooLarge(let limit):
+            ("a field is larger than \(limit >> 20) MiB", "raise --max-field-size, or look for an unbalanced quote that swallowed the rest of the file")
+        case .io(let message):
+            (message, nil)
+        }
+        var located = ImportProblem(line: error.line, column: column, value: nil, problem: problem, suggestion: suggestion)
+        located.value = error.excerpt  // already shortened and escaped by the reader
+        return located
     }
 
     static func seconds(_ duration: Duration) -> Double {

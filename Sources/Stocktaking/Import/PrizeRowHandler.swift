@@ -17,14 +17,63 @@ public enum PrizeColumn: String, Sendable, CaseIterable {
         required: PrizeColumn.allCases)
 }
 
-/// Validates and writes prize rows: the category must be one of the 18 prize categories, the
-/// project must exist; upsert on (year, category, project).
+/// A prize row validated on the reading thread; the project is looked up when it is applied.
+struct PreparedPrize: Sendable {
+    let year: Int
+    let category: ActionLine
+    let result: PrizeResult
+    let externalID: String
+    let externalIDColumn: String
+}
+
+/// Parses and validates prize rows without the database (reading thread).
+struct PrizeRowPreparer: RowPreparer {
+    let mapping: HeaderMapping<PrizeColumn>
+    let reference: ReferenceData
+    let currentYear = Timestamp.currentYear()
+
+    func prepare(_ fields: [String], line: Int) -> PreparedRow<PreparedPrize> {
+        var problems: [ImportProblem] = []
+        func value(_ column: PrizeColumn) -> String { fields[mapping.index(of: column)!] }
+        func problem(_ column: PrizeColumn, _ raw: String?, _ error: ResolutionError) {
+            problems.append(ImportProblem(line: line, column: mapping.sourceName(of: column), value: raw, error))
+        }
+        let year = Int(ValueParsers.trim(value(.year)))
+        if year == nil || !(2012...(currentYear + 1)).contains(year!) {
+            problem(.year, value(.year), ResolutionError(
+                "not a WSIS Prize year", suggestion: "expected a year from 2012 (the first WSIS Prizes) to \(currentYear + 1)"))
+        }
+        var category: ActionLine?
+        do throws(ResolutionError) {
+            let line = try reference.resolveActionLine(value(.category))
+            if line.isPrizeCategory {
+                category = line
+            } else {
+                problem(.category, value(.category), ResolutionError(
+                    "not a WSIS Prize category", suggestion: "prize categories are the 18 leaf Action Lines"))
+            }
+        } catch {
+            problem(.category, value(.category), error)
+        }
+        var result: PrizeResult?
+        do throws(ResolutionError) { result = try reference.resolvePrizeResult(value(.result)) } catch {
+            problem(.result, value(.result), error)
+        }
+        let externalID = ValueParsers.trim(value(.externalID)).precomposedNFC
+        if externalID.isEmpty { problem(.externalID, nil, ResolutionError("external_id is required")) }
+        guard problems.isEmpty, let year, let category, let result else { return .invalid(problems) }
+        return .valid(PreparedPrize(
+            year: year, category: category, result: result, externalID: externalID,
+            externalIDColumn: mapping.sourceName(of: .externalID)))
+    }
+}
+
+/// Applies prize rows: the project must exist; upsert on (year, category, project).
 final class PrizeRowHandler: ImportRowHandler {
     let matcher = PrizeColumn.matcher
     let suppliedFields: Set<PrizeColumn> = []
     private let database: Database
     private let reference: ReferenceData
-    private var mapping: HeaderMapping<PrizeColumn>?
     private var batchID: Int64 = 0
 
     init(catalog: Catalog, options: ImportOptions) {
@@ -32,8 +81,11 @@ final class PrizeRowHandler: ImportRowHandler {
         reference = catalog.reference
     }
 
+    func makePreparer(mapping: HeaderMapping<PrizeColumn>) -> PrizeRowPreparer {
+        PrizeRowPreparer(mapping: mapping, reference: reference)
+    }
+
     func begin(mapping: HeaderMapping<PrizeColumn>, batchID: Int64, now: String) throws {
-        self.mapping = mapping
         self.batchID = batchID
         try database.execute("""
             CREATE TEMP TABLE IF NOT EXISTS import_prize_seen (year INTEGER, category INTEGER, project INTEGER, line INTEGER,
@@ -44,59 +96,35 @@ final class PrizeRowHandler: ImportRowHandler {
 
     func takeWarnings() -> [ImportProblem] { [] }
 
-    func handle(fields: [String], line: Int, write: Bool) throws -> RowOutcome {
-        guard let mapping else { preconditionFailure("begin() first") }
-        var problems: [ImportProblem] = []
-        func value(_ column: PrizeColumn) -> String { fields[mapping.index(of: column)!] }
-        func problem(_ column: PrizeColumn, _ raw: String?, _ error: ResolutionError) {
-            problems.append(ImportProblem(line: line, column: mapping.sourceName(of: column), value: raw, error))
-        }
+    func finish() throws {}
 
-        let currentYear = Timestamp.currentYear()
-        let yearText = ValueParsers.trim(value(.year))
-        let year = Int(yearText)
-        if year == nil || !(2012...(currentYear + 1)).contains(year!) {
-            problem(.year, value(.year), ResolutionError("not a WSIS Prize year", suggestion: "expected a year from 2012 (the first WSIS Prizes) to \(currentYear + 1)"))
+    func apply(_ prize: PreparedPrize, line: Int, write: Bool) throws -> RowOutcome {
+        guard let projectID = try database.scalarInt("SELECT id FROM project WHERE external_id = ?", [.text(prize.externalID)]) else {
+            return .rejected([ImportProblem(
+                line: line, column: prize.externalIDColumn, value: prize.externalID,
+                problem: "no project with this external_id", suggestion: "import the project first")])
         }
-        var category: ActionLine?
-        do throws(ResolutionError) {
-            let line = try reference.resolveActionLine(value(.category))
-            if line.isPrizeCategory { category = line } else {
-                problem(.category, value(.category), ResolutionError("not a WSIS Prize category", suggestion: "prize categories are the 18 leaf Action Lines"))
-            }
-        } catch {
-            problem(.category, value(.category), error)
-        }
-        var result: PrizeResult?
-        do throws(ResolutionError) { result = try reference.resolvePrizeResult(value(.result)) } catch { problem(.result, value(.result), error) }
-        let externalID = ValueParsers.trim(value(.externalID)).precomposedNFC
-        let projectID = externalID.isEmpty ? nil : try database.scalarInt("SELECT id FROM project WHERE external_id = ?", [.text(externalID)])
-        if projectID == nil {
-            problem(.externalID, value(.externalID), ResolutionError(
-                externalID.isEmpty ? "external_id is required" : "no project with this external_id",
-                suggestion: externalID.isEmpty ? nil : "import the project first"))
-        }
-        guard problems.isEmpty, let year, let category, let result, let projectID else { return .rejected(problems) }
-
+        let key: [SQLiteValue] = [.integer(Int64(prize.year)), .integer(Int64(prize.category.id)), .integer(Int64(projectID))]
         let seen = try database.cachedStatement(
             "INSERT INTO temp.import_prize_seen (year, category, project, line) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
-        try seen.execute([.integer(Int64(year)), .integer(Int64(category.id)), .integer(Int64(projectID)), .integer(Int64(line))])
+        try seen.execute(key + [.integer(Int64(line))])
         if database.changes == 0 {
+            let first = try database.scalarInt(
+                "SELECT line FROM temp.import_prize_seen WHERE year = ? AND category = ? AND project = ?", key) ?? 0
             return .rejected([ImportProblem(
                 line: line, column: nil, value: nil,
-                problem: "the same year, category and project appear twice in the file")])
+                problem: "the same year, category and project appear twice in the file (first on line \(first))")])
         }
         guard write else { return .validated }
         let existing = try database.scalarText(
-            "SELECT result FROM prize WHERE year = ? AND action_line_id = ? AND project_id = ?",
-            [.integer(Int64(year)), .integer(Int64(category.id)), .integer(Int64(projectID))])
-        if existing == result.rawValue { return .unchanged }
+            "SELECT result FROM prize WHERE year = ? AND action_line_id = ? AND project_id = ?", key)
+        if existing == prize.result.rawValue { return .unchanged }
         try database.execute(
             """
             INSERT INTO prize (year, action_line_id, project_id, result, batch_id) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (year, action_line_id, project_id) DO UPDATE SET result = excluded.result, batch_id = excluded.batch_id
             """,
-            [.integer(Int64(year)), .integer(Int64(category.id)), .integer(Int64(projectID)), .text(result.rawValue), .integer(batchID)])
+            key + [.text(prize.result.rawValue), .integer(batchID)])
         return existing == nil ? .inserted : .updated
     }
 }

@@ -2,7 +2,36 @@ import CSV
 import Digest
 import SQLite
 
-/// Validates and writes project rows for `ImportRunner`.
+/// A project row validated on the reading thread.
+struct PreparedProject: Sendable {
+    var record: ProjectRecord
+    /// With `--generate-ids`, for a row without an id: the content-derived id before any `-2` suffix.
+    var generatedIDBase: String?
+}
+
+/// Parses and validates project rows without the database (reading thread).
+struct ProjectRowPreparer: RowPreparer {
+    let parser: ProjectRowParser
+    let reference: ReferenceData
+    let generateIDPrefix: String?
+
+    func prepare(_ fields: [String], line: Int) -> PreparedRow<PreparedProject> {
+        let (parsed, problems) = parser.parse(fields, line: line)
+        guard let record = parsed else { return .invalid(problems) }
+        var prepared = PreparedProject(record: record)
+        if record.externalID.isEmpty, let prefix = generateIDPrefix {
+            // A stable id from the row's content: normalized title, organization and first country,
+            // so the same file imports twice idempotently.
+            let country = record.countryIDs.first.flatMap { reference.country(id: $0)?.canonicalToken } ?? ""
+            let content = [MatchKey.loose(record.title), MatchKey.loose(record.organization ?? ""), country]
+                .joined(separator: "\u{1F}")
+            prepared.generatedIDBase = prefix + "-" + String(SHA256.hex(of: content).prefix(12))
+        }
+        return .valid(prepared)
+    }
+}
+
+/// Applies project rows for `ImportRunner`: duplicate and existence checks, then the upsert.
 final class ProjectRowHandler: ImportRowHandler {
     let matcher = ProjectColumn.matcher
     let suppliedFields: Set<ProjectColumn>
@@ -11,7 +40,6 @@ final class ProjectRowHandler: ImportRowHandler {
     private let options: ImportOptions
     private let repository: ProjectRepository
     private let batches: BatchRepository
-    private var parser: ProjectRowParser?
     private var mapping: HeaderMapping<ProjectColumn>?
     private var batchID: Int64 = 0
     private var now = ""
@@ -26,19 +54,37 @@ final class ProjectRowHandler: ImportRowHandler {
         suppliedFields = options.generateIDPrefix == nil ? [] : [.externalID]
     }
 
+    func makePreparer(mapping: HeaderMapping<ProjectColumn>) -> ProjectRowPreparer {
+        ProjectRowPreparer(
+            parser: ProjectRowParser(
+                reference: reference, mapping: mapping, options: options.values, generatesIDs: options.generateIDPrefix != nil),
+            reference: reference, generateIDPrefix: options.generateIDPrefix)
+    }
+
     func begin(mapping: HeaderMapping<ProjectColumn>, batchID: Int64, now: String) throws {
         self.mapping = mapping
         self.batchID = batchID
         self.now = now
-        parser = ProjectRowParser(
-            reference: reference, mapping: mapping, options: options.values, generatesIDs: options.generateIDPrefix != nil)
-        // Ids seen in this file (and generated ids), kept in temporary tables rather than in memory so a
-        // file of a million rows costs SQLite pages that spill to disk, not a growing dictionary.
+        // Rows this import does not write (unchanged ones, or all rows after a rejection) are remembered
+        // in a temporary table so a repeated id is still caught; written rows are recognised by their
+        // batch. On disk-backed SQLite pages, not in a dictionary that grows with the file.
         try database.execute("""
-            CREATE TEMP TABLE IF NOT EXISTS import_seen (external_id TEXT PRIMARY KEY COLLATE NOCASE, line INTEGER NOT NULL) WITHOUT ROWID;
+            CREATE TEMP TABLE IF NOT EXISTS import_unwritten (external_id TEXT PRIMARY KEY COLLATE NOCASE, line INTEGER NOT NULL) WITHOUT ROWID;
             CREATE TEMP TABLE IF NOT EXISTS import_generated (base TEXT PRIMARY KEY, line INTEGER NOT NULL, count INTEGER NOT NULL) WITHOUT ROWID;
-            DELETE FROM temp.import_seen;
+            DELETE FROM temp.import_unwritten;
             DELETE FROM temp.import_generated;
+            """)
+        try database.execute(
+            "INSERT INTO search_index_deferral (id, first_project_id) SELECT 1, ifnull(max(id), 0) + 1 FROM project")
+    }
+
+    /// Adds the rows this import inserted to the full-text index in one pass (see `search_index_deferral`).
+    func finish() throws {
+        try database.execute("""
+            INSERT INTO project_fts (rowid, title, description, organization_name)
+            SELECT id, title, description, organization_name FROM project
+            WHERE id >= (SELECT first_project_id FROM search_index_deferral);
+            DELETE FROM search_index_deferral;
             """)
     }
 
@@ -47,54 +93,57 @@ final class ProjectRowHandler: ImportRowHandler {
         return warnings
     }
 
-    func handle(fields: [String], line: Int, write: Bool) throws -> RowOutcome {
-        guard let parser, let mapping else { preconditionFailure("begin() first") }
-        let (parsed, problems) = parser.parse(fields, line: line)
-        guard var record = parsed else { return .rejected(problems) }
-        let idColumn = mapping.sourceName(of: .externalID)
-        if record.externalID.isEmpty, let prefix = options.generateIDPrefix {
-            record.externalID = try generatedID(for: record, prefix: prefix, line: line)
+    func apply(_ prepared: PreparedProject, line: Int, write: Bool) throws -> RowOutcome {
+        guard let mapping else { preconditionFailure("begin() first") }
+        var record = prepared.record
+        if let base = prepared.generatedIDBase {
+            record.externalID = try generatedID(base: base, title: record.title, line: line)
         }
-
-        let seen = try database.cachedStatement("INSERT INTO temp.import_seen (external_id, line) VALUES (?, ?) ON CONFLICT DO NOTHING")
-        try seen.execute([.text(record.externalID), .integer(Int64(line))])
-        if database.changes == 0 {
-            let first = try database.scalarInt("SELECT line FROM temp.import_seen WHERE external_id = ?", [.text(record.externalID)]) ?? 0
-            return .rejected([ImportProblem(
+        let idColumn = mapping.sourceName(of: .externalID)
+        func duplicate(firstLine: Int?) -> RowOutcome {
+            .rejected([ImportProblem(
                 line: line, column: idColumn, value: record.externalID,
-                problem: "external_id appears twice in the file (first on line \(first))",
+                problem: "external_id appears twice in the file" + (firstLine.map { " (first on line \($0))" } ?? ""),
                 suggestion: "each project must appear once; merge or renumber the rows")])
         }
-        if options.insertOnly {
-            let exists = try database.scalarInt("SELECT count(*) FROM project WHERE external_id = ?", [.text(record.externalID)]) ?? 0
-            if exists > 0 {
-                return .rejected([ImportProblem(
-                    line: line, column: idColumn, value: record.externalID,
-                    problem: "external_id is already in the database (--insert-only)",
-                    suggestion: "drop --insert-only to update it")])
-            }
+
+        let existing = try repository.find(externalID: record.externalID)
+        if let existing, existing.batchID == batchID {
+            return duplicate(firstLine: try batches.line(ofChangeTo: record.externalID, inBatch: batchID))
         }
-        guard write else { return .validated }
-        switch try repository.upsert(record, batchID: batchID, now: now) {
+        if options.insertOnly, existing != nil {
+            return .rejected([ImportProblem(
+                line: line, column: idColumn, value: record.externalID,
+                problem: "external_id is already in the database (--insert-only)", suggestion: "drop --insert-only to update it")])
+        }
+        let unchanged = existing.map { record.hasSameContent(as: $0.record) } ?? false
+        if !write || unchanged {
+            let remember = try database.cachedStatement(
+                "INSERT INTO temp.import_unwritten (external_id, line) VALUES (?, ?) ON CONFLICT DO NOTHING")
+            try remember.execute([.text(record.externalID), .integer(Int64(line))])
+            if database.changes == 0 {
+                return duplicate(firstLine: try database.scalarInt(
+                    "SELECT line FROM temp.import_unwritten WHERE external_id = ?", [.text(record.externalID)]))
+            }
+            return write ? .unchanged : .validated
+        }
+        switch try repository.save(record, over: existing, batchID: batchID, now: now) {
         case .inserted:
-            try batches.recordChange(batchID: batchID, externalID: record.externalID, kind: .inserted, before: nil)
+            try batches.recordChange(batchID: batchID, externalID: record.externalID, kind: .inserted, before: nil, line: line)
             return .inserted
         case .updated(_, let before):
             try batches.recordChange(
                 batchID: batchID, externalID: record.externalID, kind: .updated,
-                before: CanonicalProjectLine.encode(before, reference))
+                before: CanonicalProjectLine.encode(before, reference), line: line)
             return .updated
         case .unchanged:
             return .unchanged
         }
     }
 
-    /// A stable id from the row's content: normalized title, organization and first country, so the
-    /// same file imports twice idempotently. Repeated content gets `-2`, `-3` … and a warning.
-    private func generatedID(for record: ProjectRecord, prefix: String, line: Int) throws -> String {
-        let country = record.countryIDs.first.flatMap { reference.country(id: $0)?.canonicalToken } ?? ""
-        let content = [MatchKey.loose(record.title), MatchKey.loose(record.organization ?? ""), country].joined(separator: "\u{1F}")
-        let base = prefix + "-" + String(SHA256.hex(of: content).prefix(12))
+    /// The content-derived id; content that repeats an earlier row's gets `-2`, `-3` … and a
+    /// duplicate-candidate warning instead of failing the file.
+    private func generatedID(base: String, title: String, line: Int) throws -> String {
         let insert = try database.cachedStatement(
             "INSERT INTO temp.import_generated (base, line, count) VALUES (?, ?, 1) ON CONFLICT (base) DO UPDATE SET count = count + 1 RETURNING line, count")
         try insert.bind(base, at: 1)
@@ -105,7 +154,7 @@ final class ProjectRowHandler: ImportRowHandler {
         insert.reset()
         guard count > 1 else { return base }
         warnings.append(ImportProblem(
-            severity: .warning, line: line, column: mapping?.sourceName(of: .title), value: record.title,
+            severity: .warning, line: line, column: mapping?.sourceName(of: .title), value: title,
             problem: "duplicate candidate: same title, organization and first country as line \(firstLine); imported as \(base)-\(count)",
             suggestion: "check whether the two rows are the same project"))
         return "\(base)-\(count)"
@@ -124,7 +173,10 @@ enum CanonicalProjectLine {
     static func decode(_ line: String, _ reference: ReferenceData) throws -> ProjectRecord {
         let reader = CSVReader(source: MemoryByteSource(line), options: CSVReaderOptions())
         guard let fields = try reader.next()?.fields, fields.count == ProjectColumn.allCases.count else {
-            throw ImportRejected(fileName: "recorded state", problems: [ImportProblem(line: 1, column: nil, value: line, problem: "cannot read the recorded project state")], totalProblems: 1, summary: nil)
+            throw ImportRejected(
+                fileName: "recorded state",
+                problems: [ImportProblem(line: 1, column: nil, value: line, problem: "cannot read the recorded project state")],
+                totalProblems: 1, summary: nil)
         }
         let header = ProjectColumn.allCases.map(\.rawValue)
         let mapping = try ProjectColumn.matcher.map(header: header, userMappings: [:], ignoreUnknown: false)

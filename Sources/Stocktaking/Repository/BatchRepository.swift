@@ -75,10 +75,16 @@ public final class BatchRepository {
         }
     }
 
-    public func recordChange(batchID: Int64, externalID: String, kind: ProjectChange.Kind, before: String?) throws {
+    public func recordChange(batchID: Int64, externalID: String, kind: ProjectChange.Kind, before: String?, line: Int? = nil) throws {
         try database.execute(
-            "INSERT INTO project_change (batch_id, external_id, change, before) VALUES (?, ?, ?, ?)",
-            [.integer(batchID), .text(externalID), .text(kind.rawValue), before.sqliteValue])
+            "INSERT INTO project_change (batch_id, external_id, change, line, before) VALUES (?, ?, ?, ?, ?)",
+            [.integer(batchID), .text(externalID), .text(kind.rawValue), line.map { .integer(Int64($0)) } ?? .null, before.sqliteValue])
+    }
+
+    /// The file line on which batch `batchID` wrote `externalID`, if it did.
+    public func line(ofChangeTo externalID: String, inBatch batchID: Int64) throws -> Int? {
+        try database.scalarInt(
+            "SELECT line FROM project_change WHERE batch_id = ? AND external_id = ?", [.integer(batchID), .text(externalID)])
     }
 
     private static let columns = """
@@ -114,13 +120,6 @@ public final class BatchRepository {
                     kind: ProjectChange.Kind(rawValue: row[2].textValue ?? "") ?? .updated, before: row[3].textValue))
             }
         }
-    }
-
-    /// The id of a batch after `batchID` that changed `externalID`, if any.
-    public func laterChange(of externalID: String, after batchID: Int64) throws -> Int64? {
-        try database.scalar(
-            "SELECT min(batch_id) FROM project_change WHERE external_id = ? AND batch_id > ?",
-            [.text(externalID), .integer(batchID)])?.integerValue
     }
 
     private static func batch(from row: [SQLiteValue]) -> ImportBatch {

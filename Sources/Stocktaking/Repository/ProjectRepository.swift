@@ -27,6 +27,8 @@ public final class ProjectRepository {
     let reference: ReferenceData
     /// Organization ids by identity key, so a bulk import looks each organization up once.
     private var organizationIDs: [OrganizationKey: Int64] = [:]
+    /// Identity keys by name as written: files repeat the same few thousand names.
+    private var organizationKeysByName: [String: String] = [:]
 
     private struct OrganizationKey: Hashable {
         let normalizedName: String
@@ -92,7 +94,12 @@ public final class ProjectRepository {
     /// Inserts a new project or updates the one with the same external id (links replaced).
     /// An identical record is left alone and reported as unchanged.
     public func upsert(_ record: ProjectRecord, batchID: Int64?, now: String) throws -> UpsertOutcome {
-        if let existing = try find(externalID: record.externalID) {
+        try save(record, over: try find(externalID: record.externalID), batchID: batchID, now: now)
+    }
+
+    /// `upsert` for a caller that has already looked the project up.
+    public func save(_ record: ProjectRecord, over existing: StoredProject?, batchID: Int64?, now: String) throws -> UpsertOutcome {
+        if let existing {
             if record.hasSameContent(as: existing.record) { return .unchanged(id: existing.id) }
             try update(id: existing.id, with: record, batchID: batchID, now: now)
             return .updated(id: existing.id, before: existing.record)
@@ -177,7 +184,14 @@ public final class ProjectRepository {
     /// stays its own. Created on first sight.
     private func organizationID(for record: ProjectRecord) throws -> Int64? {
         guard let name = record.organization else { return nil }
-        let normalized = MatchKey.loose(name)
+        let normalized: String
+        if let known = organizationKeysByName[name] {
+            normalized = known
+        } else {
+            normalized = MatchKey.loose(name)
+            if organizationKeysByName.count > 100_000 { organizationKeysByName.removeAll(keepingCapacity: true) }
+            organizationKeysByName[name] = normalized
+        }
         guard !normalized.isEmpty else { return nil }
         let key = OrganizationKey(normalizedName: normalized, countryID: record.countryIDs.first ?? 0)
         if let id = organizationIDs[key] { return id }

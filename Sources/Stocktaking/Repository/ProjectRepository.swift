@@ -166,17 +166,32 @@ public final class ProjectRepository {
         try statement.bind(record.submittedOn, at: 15)
     }
 
+    private lazy var linkStatements: (actionLine: Statement, sdg: Statement, gdc: Statement, country: Statement)? = nil
+
+    /// Writes the link rows; the statements are prepared once per repository (bulk imports run this
+    /// for every row, so no per-call lookup or allocation).
     private func insertLinks(of record: ProjectRecord, projectID: Int64) throws {
-        let actionLine = try database.cachedStatement("INSERT INTO project_action_line (project_id, action_line_id) VALUES (?, ?)")
-        for id in record.actionLineIDs { try actionLine.execute([.integer(projectID), .integer(Int64(id))]) }
-        let sdg = try database.cachedStatement("INSERT INTO project_sdg (project_id, sdg_id) VALUES (?, ?)")
-        for id in record.sdgIDs { try sdg.execute([.integer(projectID), .integer(Int64(id))]) }
-        let gdc = try database.cachedStatement("INSERT INTO project_gdc_objective (project_id, gdc_objective_id) VALUES (?, ?)")
-        for id in record.gdcObjectiveIDs { try gdc.execute([.integer(projectID), .integer(Int64(id))]) }
-        let country = try database.cachedStatement("INSERT INTO project_country (project_id, country_id, position) VALUES (?, ?, ?)")
-        for (position, id) in record.countryIDs.enumerated() {
-            try country.execute([.integer(projectID), .integer(Int64(id)), .integer(Int64(position))])
+        if linkStatements == nil {
+            linkStatements = (
+                try database.prepare("INSERT INTO project_action_line (project_id, action_line_id) VALUES (?, ?)"),
+                try database.prepare("INSERT INTO project_sdg (project_id, sdg_id) VALUES (?, ?)"),
+                try database.prepare("INSERT INTO project_gdc_objective (project_id, gdc_objective_id) VALUES (?, ?)"),
+                try database.prepare("INSERT INTO project_country (project_id, country_id, position) VALUES (?, ?, ?)"))
         }
+        let statements = linkStatements!
+        func insert(_ statement: Statement, _ ids: [Int], withPosition: Bool = false) throws {
+            for (position, id) in ids.enumerated() {
+                try statement.bind(projectID, at: 1)
+                try statement.bind(id, at: 2)
+                if withPosition { try statement.bind(position, at: 3) }
+                try statement.step()
+                statement.reset()
+            }
+        }
+        try insert(statements.actionLine, record.actionLineIDs)
+        try insert(statements.sdg, record.sdgIDs)
+        try insert(statements.gdc, record.gdcObjectiveIDs)
+        try insert(statements.country, record.countryIDs, withPosition: true)
     }
 
     /// The organization a project belongs to: one per normalized name and first country, so

@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+"""The benchmark harness: stocktake side by side with the sqlite3 CLI on the same generated data.
+
+Usage:
+    python3 Benchmarks/bench.py [--rows 100000] [--runs 5] [--suite import,query,export] [--memory-rows 1000000]
+                                [--binary PATH]
+
+It builds the release binary (unless --binary is given), generates the data sets with the repo's
+generator (Fixtures/generate.py) into Benchmarks/data/ (not committed), runs every benchmark of the
+chosen suites --runs times alternating stocktake and its sqlite3 reference, and prints one Markdown
+table: median and min–max wall time of the whole process, the ratio of the medians, and peak resident
+memory (from /usr/bin/time). Each run starts from a fresh copy of its database, made outside the timing.
+
+The sqlite3 references are the nearest C-speed equivalents, written out below (REFERENCE_*).
+"""
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DATA = os.path.join(ROOT, "Benchmarks", "data")
+GENERATOR = os.path.join(ROOT, "Fixtures", "generate.py")
+
+# The sqlite3 pipeline an import is compared with: the same journal mode and synchronous level that
+# stocktake uses (WAL, NORMAL), a plain .import, then a full-text index over the same three columns
+# with the same tokenizer, filled once.
+REFERENCE_IMPORT = """PRAGMA journal_mode = WAL;
+PRAGMA synchronous = NORMAL;
+.import --csv {csv} projects
+CREATE VIRTUAL TABLE projects_fts USING fts5(title, description, organization, content='projects',
+    tokenize='unicode61 remove_diacritics 2');
+INSERT INTO projects_fts (rowid, title, description, organization)
+    SELECT rowid, title, description, organization FROM projects;
+"""
+
+# The bare .import with SQLite's default rollback journal, for scale.
+REFERENCE_BARE_IMPORT = ".import --csv {csv} projects\n"
+
+
+def run_timed(command, stdin_text=None, cwd=None):
+    """Runs a command under /usr/bin/time; returns (seconds, peak KiB)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as timing:
+        full = ["/usr/bin/time", "-f", "%e %M", "-o", timing.name] + command
+        started = time.perf_counter()
+        result = subprocess.run(full, input=stdin_text, text=True, cwd=cwd,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        elapsed = time.perf_counter() - started
+        if result.returncode not in (0,):
+            sys.exit(f"benchmark command failed ({result.returncode}): {' '.join(command)}\n{result.stderr[-2000:]}")
+        fields = timing.read().split()
+        return elapsed, int(fields[-1]) if fields else 0
+
+
+def median_range(values):
+    return statistics.median(values), min(values), max(values)
+
+
+class Harness:
+    def __init__(self, args):
+        self.args = args
+        self.rows_out = []
+        self.work = tempfile.mkdtemp(prefix="stocktake-bench-")
+        self.binary = args.binary or self.build()
+        self.sqlite3 = shutil.which("sqlite3") or sys.exit("sqlite3 CLI not found (apt-get install sqlite3)")
+
+    def build(self):
+        subprocess.run(["swift", "build", "-c", "release", "--product", "stocktake"], cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+        path = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
+                              capture_output=True, text=True).stdout.strip()
+        return os.path.join(path, "stocktake")
+
+    def dataset(self, rows, seed=2025, style="canonical"):
+        os.makedirs(DATA, exist_ok=True)
+        path = os.path.join(DATA, f"projects-{rows}-{seed}-{style}.csv")
+        if not os.path.exists(path):
+            print(f"generating {path} …", file=sys.stderr)
+            subprocess.run([sys.executable, GENERATOR, "projects", "--rows", str(rows), "--seed", str(seed),
+                            "--style", style, "--out", path], check=True)
+        return path
+
+    def fresh(self, name, template=None):
+        path = os.path.join(self.work, name)
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+        if template:
+            shutil.copyfile(template, path)
+        return path
+
+    def compare(self, label, ours, reference, runs, reference_label="sqlite3"):
+        """`ours` and `reference` are callables returning (seconds, KiB); runs alternate."""
+        our_times, our_memory, their_times, their_memory = [], [], [], []
+        for _ in range(runs):
+            seconds, kib = ours()
+            our_times.append(seconds)
+            our_memory.append(kib)
+            if reference:
+                seconds, kib = reference()
+                their_times.append(seconds)
+                their_memory.append(kib)
+        mine = median_range(our_times)
+        row = {"label": label, "ours": mine, "ours_kib": max(our_memory)}
+        if reference:
+            theirs = median_range(their_times)
+            row.update(reference=theirs, reference_label=reference_label, ratio=mine[0] / theirs[0],
+                       reference_kib=max(their_memory))
+        self.rows_out.append(row)
+        print(f"  {label}: {mine[0]:.3f} s" + (f" vs {row['reference'][0]:.3f} s ({row['ratio']:.2f}×)" if reference else ""),
+              file=sys.stderr)
+
+    # ------------------------------------------------------------------ import
+
+    def import_suite(self, rows, runs):
+        csv = self.dataset(rows)
+        changed = self.dataset(rows, seed=2026)
+        empty = self.fresh("empty.db")
+        subprocess.run([self.binary, "init", "--db", empty], check=True, stdout=subprocess.DEVNULL)
+
+        def ours():
+            db = self.fresh("import.db", template=empty)
+            return run_timed([self.binary, "import", "--quiet", "--db", db, csv])
+
+        def reference():
+            db = self.fresh("reference.db")
+            return run_timed([self.sqlite3, db], stdin_text=REFERENCE_IMPORT.format(csv=csv))
+
+        def bare():
+            db = self.fresh("bare.db")
+            return run_timed([self.sqlite3, db], stdin_text=REFERENCE_BARE_IMPORT.format(csv=csv))
+
+        self.compare(f"import {rows:,} rows (validation, links, full-text index)", ours, reference, runs,
+                     "sqlite3 .import + FTS5 (WAL)")
+        self.compare(f"import {rows:,} rows vs bare .import", ours, bare, runs, "sqlite3 .import (rollback journal)")
+
+        filled = self.fresh("filled.db", template=empty)
+        subprocess.run([self.binary, "import", "--quiet", "--db", filled, csv], check=True)
+
+        def unchanged():
+            db = self.fresh("again.db", template=filled)
+            return run_timed([self.binary, "import", "--quiet", "--db", db, csv])
+
+        def every_row_changed():
+            db = self.fresh("changed.db", template=filled)
+            return run_timed([self.binary, "import", "--quiet", "--db", db, changed])
+
+        self.compare(f"re-import {rows:,} rows, all unchanged", unchanged, None, runs)
+        self.compare(f"import {rows:,} rows, every row changed", every_row_changed, None, runs)
+        self.filled_database = filled
+
+    def memory_suite(self, rows):
+        csv = self.dataset(rows)
+        empty = self.fresh("memory-empty.db")
+        subprocess.run([self.binary, "init", "--db", empty], check=True, stdout=subprocess.DEVNULL)
+
+        def ours():
+            db = self.fresh("memory.db", template=empty)
+            return run_timed([self.binary, "import", "--quiet", "--db", db, csv])
+
+        self.compare(f"import {rows:,} rows (peak memory)", ours, None, 1)
+
+    # ------------------------------------------------------------------ output
+
+    def table(self, runs):
+        lines = [
+            f"Measured {time.strftime('%Y-%m-%d')} on {platform.node()} ({os.cpu_count()} cores, {platform.platform()}), "
+            f"sqlite3 {subprocess.run([self.sqlite3, '--version'], capture_output=True, text=True).stdout.split()[0]}, "
+            f"median of {runs} runs (whole process, wall clock).",
+            "",
+            "| benchmark | stocktake median (min–max) | reference | reference median (min–max) | ratio | stocktake peak RSS |",
+            "|---|---|---|---|---|---|",
+        ]
+        for row in self.rows_out:
+            ours = "%.3f s (%.3f–%.3f)" % row["ours"]
+            if "reference" in row:
+                theirs = "%.3f s (%.3f–%.3f)" % row["reference"]
+                lines.append(f"| {row['label']} | {ours} | {row['reference_label']} | {theirs} | {row['ratio']:.2f}× | {row['ours_kib'] / 1024:.0f} MiB |")
+            else:
+                lines.append(f"| {row['label']} | {ours} | – | – | – | {row['ours_kib'] / 1024:.0f} MiB |")
+        return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--suite", default="import", help="comma list of: import, memory")
+    parser.add_argument("--memory-rows", type=int, default=1_000_000)
+    parser.add_argument("--binary")
+    args = parser.parse_args()
+    harness = Harness(args)
+    try:
+        suites = args.suite.split(",")
+        if "import" in suites:
+            harness.import_suite(args.rows, args.runs)
+        if "memory" in suites:
+            harness.memory_suite(args.memory_rows)
+        print(harness.table(args.runs))
+    finally:
+        shutil.rmtree(harness.work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

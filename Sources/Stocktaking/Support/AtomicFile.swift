@@ -29,7 +29,7 @@ public final class AtomicFile {
             var template = Array("\(directory)/.stocktake-XXXXXX".utf8CString)
             fd = mkstemp(&template)
             if fd >= 0 {
-                namedTemporaryPath = String(cString: template)
+                namedTemporaryPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             }
         }
         guard fd >= 0 else {

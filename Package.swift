@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "StocktakingTests", dependencies: ["Stocktaking", "SQLite", "CSV", "TestSupport"]),
         .testTarget(
             name: "StocktakeCLITests",
-            dependencies: ["StocktakeCLI", "Stocktaking", "SQLite", "TestSupport"]
+            dependencies: ["StocktakeCLI", "Stocktaking", "SQLite", "CSV", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

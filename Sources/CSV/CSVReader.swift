@@ -221,9 +221,11 @@ final class CSVParserCore {
                         line += 1
                         return finish(fields, line: recordLine, endLine: endLine)
                     case ASCII.quote:
+                        try checkFieldSize(upTo: p, fieldIndex: fields.count)
                         throw error(.strayQuote, line: line, fieldIndex: fields.count,
                                     excerptFrom: max(fieldStart, p - 30), to: p + 1, cutAtStart: p - 30 > fieldStart)
                     default:
+                        try checkFieldSize(upTo: p, fieldIndex: fields.count)
                         throw error(.nulByte, line: line, fieldIndex: fields.count,
                                     excerptFrom: fieldStart, to: p)
                     }
@@ -255,6 +257,7 @@ final class CSVParserCore {
                     default:
                         pos = p
                         line = ln
+                        try checkFieldSize(upTo: p, fieldIndex: fields.count)
                         throw error(.nulByte, line: ln, fieldIndex: fields.count,
                                     excerptFrom: max(fieldStart, p - 30), to: p, cutAtStart: p - 30 > fieldStart)
                     }
@@ -291,14 +294,26 @@ final class CSVParserCore {
                     line += 1
                     return finish(fields, line: recordLine, endLine: endLine)
                 case ASCII.nul:
+                    try checkFieldSize(upTo: pos, fieldIndex: fields.count)
                     throw error(.nulByte, line: line, fieldIndex: fields.count,
                                 excerptFrom: max(fieldStart, pos - 30), to: pos, cutAtStart: pos - 30 > fieldStart)
                 default:
+                    try checkFieldSize(upTo: pos, fieldIndex: fields.count)
                     let from = max(fieldStart, pos - 30)
                     throw error(.textAfterClosingQuote, line: line, fieldIndex: fields.count,
                                 excerptFrom: from, to: pos + 1, cutAtStart: from > fieldStart)
                 }
             }
+        }
+    }
+
+    /// Before reporting a problem in the middle of a field: when the field already holds more than
+    /// `refill` accepts, report its size instead, as `refill` would have done had the chunk ended
+    /// earlier. Which error a file gets must not depend on the chunk size.
+    private func checkFieldSize(upTo p: Int, fieldIndex: Int) throws(CSVError) {
+        if p - fieldStart > maxFieldBytes + 2 {
+            throw error(.fieldTooLarge(limit: maxFieldBytes), line: fieldStartLine, fieldIndex: fieldIndex,
+                        excerptFrom: fieldStart, to: min(p, fieldStart + 60))
         }
     }
 

@@ -7,6 +7,9 @@ final class AuthorizerBox {
     let pragmasReadableWithoutArgument: Set<String>
     var lastDenial: String?
 
+    static let schemaChangeDenial =
+        "statements that change the schema or the file (CREATE, DROP, ALTER, VACUUM, REINDEX, ANALYZE) are not allowed in read-only SQL"
+
     init(pragmasReadableWithArgument: Set<String>, pragmasReadableWithoutArgument: Set<String>) {
         self.pragmasReadableWithArgument = pragmasReadableWithArgument
         self.pragmasReadableWithoutArgument = pragmasReadableWithoutArgument
@@ -74,13 +77,16 @@ extension Database {
                 box.lastDenial = "ATTACH, DETACH and VACUUM INTO are not allowed in read-only SQL"
                 return SQLITE_DENY
             case SQLITE_INSERT, SQLITE_UPDATE, SQLITE_DELETE:
-                box.lastDenial = "INSERT, UPDATE and DELETE are not allowed in read-only SQL"
+                // DDL also writes sqlite_schema after its own (denied) action: report it as DDL.
+                box.lastDenial = first?.lowercased().hasPrefix("sqlite_") == true
+                    ? AuthorizerBox.schemaChangeDenial
+                    : "INSERT, UPDATE and DELETE are not allowed in read-only SQL"
                 return SQLITE_DENY
             case SQLITE_TRANSACTION, SQLITE_SAVEPOINT:
                 box.lastDenial = "transaction control is not allowed in read-only SQL"
                 return SQLITE_DENY
             default:
-                box.lastDenial = "statements that change the schema or the file (CREATE, DROP, ALTER, VACUUM, REINDEX, ANALYZE) are not allowed in read-only SQL"
+                box.lastDenial = AuthorizerBox.schemaChangeDenial
                 return SQLITE_DENY
             }
         }, box.toOpaque())

@@ -1,0 +1,120 @@
+import ArgumentParser
+import Stocktaking
+
+extension Cell {
+    /// A query result value as a printed cell.
+    init(_ value: QueryValue) {
+        switch value {
+        case .null: self = .null
+        case .integer(let integer): self = .integer(integer)
+        case .real(let real): self = .real(real)
+        case .text(let text): self = .text(text)
+        case .blob(let bytes): self = .blob(bytes)
+        case .list(let items): self = .list(items)
+        }
+    }
+}
+
+extension StocktakeCommand {
+    struct Find: StocktakeSubcommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the projects that match the filters.",
+            discussion: """
+                Filters combine with AND; repeating a filter, or giving a comma list, means OR. An unknown
+                filter value is a usage error (exit 64) with a suggestion. --action-line C7 matches all eight
+                C7 applications.
+
+                --search looks in title, description and organization through the full-text index, ignoring
+                case and accents; the text is taken literally (punctuation, quotes, AND/OR/NOT), and rows come
+                out by relevance unless --sort is given. Chinese, Japanese and Thai words, which the index
+                cannot split out of a run of text, are found by a substring scan instead.
+
+                Link columns (countries, regions, action_lines, sdgs, gdc_objectives, prizes) print as ';'
+                lists in text formats and as arrays in JSON.
+
+                Examples:
+                  stocktake find --action-line C5 --sdg 4 --active-in 2020 --limit 50
+                  stocktake find --region AFR,ARB --prize winner --format json
+                  stocktake find --search "telemedicine rural" --snippet --limit 20
+                  stocktake find --country KE --columns external_id,title,start_date --sort start_date:desc
+                  stocktake find --sdg 13 --count
+                """)
+
+        @OptionGroup var globals: GlobalOptions
+        @OptionGroup var filters: FilterOptions
+        @OptionGroup var output: OutputOptions
+
+        @Option(help: ArgumentHelp(
+            "Columns to print, a comma list or all: \(ProjectField.allCases.map(\.rawValue).joined(separator: ", ")).",
+            valueName: "list"))
+        var columns: String?
+
+        @Option(help: ArgumentHelp(
+            "Order by KEY, KEY:desc or -KEY (repeatable): \(ProjectSort.Key.allCases.map(\.rawValue).joined(separator: ", ")).",
+            valueName: "key"))
+        var sort: [String] = []
+
+        @Option(help: ArgumentHelp("Print at most this many projects.", valueName: "n"))
+        var limit: Int?
+
+        @Option(help: ArgumentHelp("Skip this many projects first.", valueName: "n"))
+        var offset: Int = 0
+
+        @Flag(help: "Print only the number of matching projects.")
+        var count = false
+
+        @Flag(help: "Add a snippet column: the fragment that matched --search, the match in [brackets].")
+        var snippet = false
+
+        func validate() throws {
+            if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
+            if offset < 0 { throw ValidationError("--offset must be 0 or more") }
+            _ = try fields()
+            let sorts = try sortOrder()
+            let searching = filters.search.map(ValueParsers.hasContent) ?? false
+            if snippet && !searching { throw ValidationError("--snippet needs --search") }
+            if sorts.contains(where: { $0.key == .relevance }) && !searching {
+                throw ValidationError("--sort relevance needs --search")
+            }
+        }
+
+        func fields() throws -> [ProjectField] {
+            var fields = ProjectField.defaultFields
+            if let columns {
+                do throws(ResolutionError) { fields = try ProjectField.list(parsing: columns) } catch {
+                    throw ValidationError("--columns: \(error)")
+                }
+            }
+            if snippet && !fields.contains(.snippet) { fields.append(.snippet) }
+            return fields
+        }
+
+        func sortOrder() throws -> [ProjectSort] {
+            var order: [ProjectSort] = []
+            for item in sort.flatMap({ $0.split(separator: ",") }) {
+                do throws(ResolutionError) { order.append(try ProjectSort(parsing: String(item))) } catch {
+                    throw ValidationError("--sort: \(error)")
+                }
+            }
+            return order
+        }
+
+        func execute() throws {
+            let catalog = try globals.open(.read)
+            defer { catalog.close() }
+            let query = ProjectQuery(
+                filter: try filters.filter(catalog.reference), fields: try fields(), sort: try sortOrder(), limit: limit,
+                offset: offset)
+            if count {
+                print(try query.count(in: catalog))
+                return
+            }
+            let printer = RowPrinter(format: output.resolvedFormat, columns: query.fields.map(\.rawValue))
+            try printer.start()
+            try query.forEachRow(in: catalog) { row in
+                try printer.add(row.map(Cell.init))
+            }
+            try printer.finish()
+        }
+    }
+}

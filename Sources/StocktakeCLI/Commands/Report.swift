@@ -1,0 +1,64 @@
+import ArgumentParser
+import Stocktaking
+
+extension StocktakeCommand {
+    struct Report: StocktakeSubcommand {
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case html, markdown
+        }
+
+        static let configuration = CommandConfiguration(
+            abstract: "Write the stocktaking report: totals, years, Action Lines, SDGs, regions, the Action Line × SDG heat map, prizes and data quality.",
+            discussion: """
+                HTML is one self-contained file (inline CSS and SVG, nothing fetched), readable on a phone and
+                printable; Markdown has the same tables. The find filters narrow the projects counted; the numbers
+                equal `stocktake stats` for the same filters. --out files are written atomically.
+
+                Examples:
+                  stocktake report --out report.html
+                  stocktake report --format markdown --region AFR --submitted-since 2024 --out africa-2024.md
+                """)
+
+        @OptionGroup var globals: GlobalOptions
+        @OptionGroup var filters: FilterOptions
+
+        @Option(help: "Output format: html or markdown.")
+        var format: Format = .html
+
+        @Option(help: ArgumentHelp("Where to write (default: - for standard output).", valueName: "path"))
+        var out: String = "-"
+
+        func execute() throws {
+            let catalog = try globals.open(.read)
+            defer { catalog.close() }
+            let filter = try filters.filter(catalog.reference)
+            let report = try StocktakingReport(catalog: catalog, filter: filter, scope: scope)
+            let text = format == .html ? ReportHTML.render(report) : ReportMarkdown.render(report)
+            try writeOutput(to: out) { sink in try sink.write(text) }
+        }
+
+        /// The filter options as given, for the report's header.
+        var scope: String {
+            let request = filters.request
+            var parts: [String] = []
+            func add(_ option: String, _ values: [String]) { for value in values { parts.append("\(option) \(value)") } }
+            add("--action-line", request.actionLines)
+            add("--sdg", request.sdgs)
+            add("--gdc", request.gdcObjectives)
+            add("--country", request.countries)
+            add("--region", request.regions)
+            add("--stakeholder-type", request.stakeholderTypes)
+            add("--status", request.statuses)
+            add("--coverage", request.coverages)
+            add("--organization", request.organizations)
+            add("--submitted-since", request.submittedSince.map { [$0] } ?? [])
+            add("--submitted-until", request.submittedUntil.map { [$0] } ?? [])
+            add("--active-in", request.activeIn)
+            add("--prize", request.prize)
+            add("--prize-year", request.prizeYears)
+            add("--import", request.importBatches)
+            add("--search", request.search.map { [$0] } ?? [])
+            return parts.joined(separator: " ")
+        }
+    }
+}

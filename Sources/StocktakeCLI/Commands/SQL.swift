@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import Stocktaking
+
+extension ReadOnlySQLError: ExitStatusProviding {
+    var exitStatus: ExitStatus {
+        switch self {
+        case .missingParameter, .unknownParameter, .positionalParameter, .noStatement: .usage
+        case .refused, .timedOut: .failure
+        }
+    }
+}
+
+extension StocktakeCommand {
+    struct SQL: StocktakeSubcommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sql",
+            abstract: "Run one read-only SQL statement and print its rows.",
+            discussion: """
+                The connection is opened read-only and guarded: writes, DDL, ATTACH and VACUUM INTO, PRAGMAs that
+                change anything, transaction control and extension loading are refused (exit 1, naming what was
+                refused) and no file is created. A query still running after --timeout seconds is interrupted
+                (exit 1). Values of -p bind as text; SQLite converts them where a number is compared.
+                BLOBs print as base64; REALs in their shortest exact form.
+
+                The view project_flat holds one row per project with its links as ';' lists; the tables are
+                project, project_action_line, project_sdg, project_gdc_objective, project_country, prize,
+                organization, import_batch, project_change and the reference tables (action_line, sdg,
+                gdc_objective, country, region, stakeholder_type).
+
+                Examples:
+                  stocktake sql "SELECT status, count(*) FROM project GROUP BY status"
+                  stocktake sql -p id=WSIS-0000000042 "SELECT * FROM project_flat WHERE external_id = :id"
+                  stocktake sql - --format json < query.sql
+                """)
+
+        @OptionGroup var globals: GlobalOptions
+        @OptionGroup var output: OutputOptions
+
+        @Argument(help: ArgumentHelp("The SQL statement, or - to read it from standard input.", valueName: "sql"))
+        var statement: String
+
+        @Option(
+            name: [.customShort("p"), .customLong("param")],
+            help: ArgumentHelp("Bind a named parameter: name=value binds :name (repeatable).", valueName: "name=value"))
+        var parameters: [String] = []
+
+        @Option(help: ArgumentHelp("Interrupt the query after this many seconds (default \(Int(ReadOnlySQL.defaultTimeout))).", valueName: "seconds"))
+        var timeout: Double = ReadOnlySQL.defaultTimeout
+
+        func validate() throws {
+            guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
+            _ = try boundParameters()
+        }
+
+        /// `-p name=value` pairs by bare name (a leading `:`, `@` or `$` is dropped).
+        func boundParameters() throws -> [String: String] {
+            var values: [String: String] = [:]
+            for parameter in parameters {
+                guard let equals = parameter.firstIndex(of: "=") else {
+                    throw ValidationError("-p \(parameter): expected name=value")
+                }
+                var name = Substring(parameter[..<equals])
+                if let first = name.first, ":@$".contains(first) { name = name.dropFirst() }
+                guard !name.isEmpty else { throw ValidationError("-p \(parameter): the name is empty") }
+                guard values[String(name)] == nil else { throw ValidationError("-p \(name) is given twice") }
+                values[String(name)] = String(parameter[parameter.index(after: equals)...])
+            }
+            return values
+        }
+
+        func execute() throws {
+            let text = statement == "-"
+                ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                : statement
+            let catalog = try globals.open(.read)
+            defer { catalog.close() }
+            let runner = ReadOnlySQL(catalog: catalog)
+            let format = output.resolvedFormat
+            var printer: RowPrinter?
+            try runner.run(
+                text, parameters: try boundParameters(), timeout: timeout,
+                header: { columns in
+                    let started = RowPrinter(format: format, columns: columns)
+                    try started.start()
+                    printer = started
+                },
+                row: { values in
+                    try printer?.add(values.map(Cell.init))
+                })
+            try printer?.finish()
+        }
+    }
+}

@@ -1,0 +1,175 @@
+import ArgumentParser
+import Stocktaking
+
+/// `show` has no id to print.
+struct ProjectNotFound: Error, CustomStringConvertible {
+    let externalID: String
+
+    var description: String {
+        "no project with external_id \"\(ValueParsers.excerpt(externalID))\"; `stocktake find --search TEXT` looks projects up by their words"
+    }
+}
+
+extension StocktakeCommand {
+    struct Show: StocktakeSubcommand {
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            /// One `key  value` line per field (a line per item for links).
+            case table
+            case json
+        }
+
+        static let configuration = CommandConfiguration(
+            abstract: "Show one project in full: fields, links with titles, prizes and the batches that wrote it.",
+            discussion: """
+                The external id matches ignoring case. A missing id exits with status 1.
+
+                Examples:
+                  stocktake show WSIS-0000000042
+                  stocktake show WSIS-0000000042 --format json
+                """)
+
+        @OptionGroup var globals: GlobalOptions
+
+        @Argument(help: ArgumentHelp("The project's external id.", valueName: "external-id"))
+        var externalID: String
+
+        @Option(help: "Output format: table (key/value lines) or json.")
+        var format: Format = .table
+
+        func execute() throws {
+            let catalog = try globals.open(.read)
+            defer { catalog.close() }
+            guard let details = try ProjectDetails.load(externalID: externalID, from: catalog) else {
+                throw ProjectNotFound(externalID: externalID)
+            }
+            let sink = FileSink.standardOutput()
+            switch format {
+            case .table: try sink.write(Self.keyValueLines(details))
+            case .json: try sink.write(Self.json(details).rendered() + "\n")
+            }
+            try sink.flush()
+        }
+
+        /// `key  value` lines; links take one line each, continuation lines leave the key blank.
+        static func keyValueLines(_ details: ProjectDetails) -> String {
+            let record = details.record
+            var entries: [(key: String, values: [String])] = []
+            func add(_ key: String, _ values: [String]) { entries.append((key, values)) }
+            func add(_ key: String, _ value: String?) { entries.append((key, value.map { [$0] } ?? [])) }
+            add("external_id", record.externalID)
+            add("title", record.title)
+            add("description", record.description)
+            add("organization", record.organization)
+            add("stakeholder_type", details.stakeholderType.map { "\($0.code) (\($0.name))" })
+            add("countries", details.countries.map { entry in
+                "\(entry.country.canonicalToken)  \(entry.country.name)" + (entry.region.map { "  — \($0.code) \($0.name)" } ?? "")
+            })
+            add("coverage", record.coverage?.rawValue)
+            add("status", record.status?.rawValue)
+            add("start_date", record.startDate)
+            add("end_date", record.endDate)
+            add("website", record.website)
+            add("contact_email", record.contactEmail)
+            add("partners", record.partners)
+            add("activity_type", record.activityType)
+            add("action_lines", details.actionLines.map { "\($0.code)  \($0.title)" })
+            add("sdgs", details.sdgs.map { "SDG \($0.id)  \($0.shortTitle)" })
+            add("gdc_objectives", details.gdcObjectives.map { "GDC \($0.id)  \($0.title)" })
+            add("submitted_on", record.submittedOn)
+            add("prizes", details.prizes.map { "\($0.year)  \($0.category.code)  \($0.result.rawValue)" })
+            add("created_at", details.project.createdAt)
+            add("updated_at", details.project.updatedAt)
+            add("created_batch", batchLine(details.project.createdBatchID, details.createdBatch))
+            add("last_batch", batchLine(details.project.batchID, details.lastBatch))
+            let width = entries.map(\.key.count).max() ?? 0
+            var out = ""
+            for entry in entries {
+                let lines = entry.values.flatMap { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+                for (index, line) in (lines.isEmpty ? [""] : lines).enumerated() {
+                    let key = index == 0 ? entry.key : ""
+                    let value = line.replacingOccurrences(of: "\r", with: "")
+                    out += value.isEmpty ? key + "\n" : key + String(repeating: " ", count: width - key.count + 2) + value + "\n"
+                }
+            }
+            return out
+        }
+
+        private static func batchLine(_ id: Int64?, _ batch: ImportBatch?) -> String? {
+            guard let id else { return nil }
+            guard let batch else { return String(id) }
+            return "\(id)  \(batch.kind.rawValue)" + (batch.fileName.map { " \($0)" } ?? "") + "  \(batch.startedAt)"
+        }
+
+        static func json(_ details: ProjectDetails) -> JSONNode {
+            let record = details.record
+            func text(_ value: String?) -> JSONNode { value.map(JSONNode.string) ?? .null }
+            func batch(_ id: Int64?, _ batch: ImportBatch?) -> JSONNode {
+                guard let id else { return .null }
+                return .object([
+                    ("id", .integer(id)), ("kind", text(batch?.kind.rawValue)), ("file", text(batch?.fileName)),
+                    ("started_at", text(batch?.startedAt)), ("finished_at", text(batch?.finishedAt)), ("user", text(batch?.user)),
+                ])
+            }
+            return .object([
+                ("external_id", .string(record.externalID)),
+                ("title", .string(record.title)),
+                ("description", text(record.description)),
+                ("organization", text(record.organization)),
+                ("stakeholder_type", details.stakeholderType.map { .object([("code", .string($0.code)), ("name", .string($0.name))]) } ?? .null),
+                ("countries", .array(details.countries.map { entry in
+                    .object([
+                        ("code", .string(entry.country.canonicalToken)), ("iso3", .string(entry.country.iso3)),
+                        ("name", .string(entry.country.name)), ("region", text(entry.region?.code)), ("region_name", text(entry.region?.name)),
+                    ])
+                })),
+                ("coverage", text(record.coverage?.rawValue)),
+                ("status", text(record.status?.rawValue)),
+                ("start_date", text(record.startDate)),
+                ("end_date", text(record.endDate)),
+                ("website", text(record.website)),
+                ("contact_email", text(record.contactEmail)),
+                ("partners", text(record.partners)),
+                ("activity_type", text(record.activityType)),
+                ("action_lines", .array(details.actionLines.map { .object([("code", .string($0.code)), ("title", .string($0.title))]) })),
+                ("sdgs", .array(details.sdgs.map {
+                    .object([("number", .integer(Int64($0.id))), ("short_title", .string($0.shortTitle)), ("title", .string($0.title))])
+                })),
+                ("gdc_objectives", .array(details.gdcObjectives.map { .object([("number", .integer(Int64($0.id))), ("title", .string($0.title))]) })),
+                ("submitted_on", text(record.submittedOn)),
+                ("prizes", .array(details.prizes.map {
+                    .object([("year", .integer(Int64($0.year))), ("category", .string($0.category.code)), ("result", .string($0.result.rawValue))])
+                })),
+                ("created_at", .string(details.project.createdAt)),
+                ("updated_at", .string(details.project.updatedAt)),
+                ("created_batch", batch(details.project.createdBatchID, details.createdBatch)),
+                ("last_batch", batch(details.project.batchID, details.lastBatch)),
+            ])
+        }
+    }
+}
+
+/// A JSON value with keys in the order given, printed with two-space indentation.
+indirect enum JSONNode {
+    case null
+    case string(String)
+    case integer(Int64)
+    case array([JSONNode])
+    case object([(String, JSONNode)])
+
+    func rendered(indent: Int = 0) -> String {
+        let inner = String(repeating: "  ", count: indent + 1)
+        let outer = String(repeating: "  ", count: indent)
+        switch self {
+        case .null: return "null"
+        case .string(let text): return JSONText.string(text)
+        case .integer(let value): return String(value)
+        case .array(let items):
+            guard !items.isEmpty else { return "[]" }
+            return "[\n" + items.map { inner + $0.rendered(indent: indent + 1) }.joined(separator: ",\n") + "\n" + outer + "]"
+        case .object(let members):
+            guard !members.isEmpty else { return "{}" }
+            return "{\n" + members.map { inner + JSONText.string($0.0) + ": " + $0.1.rendered(indent: indent + 1) }.joined(separator: ",\n")
+                + "\n" + outer + "}"
+        }
+    }
+}

@@ -1,0 +1,210 @@
+import Digest
+import Foundation
+import Glibc
+import SQLite
+
+/// `stocktake export --bundle DIR`: the nightly job in one call.
+///
+/// Writes projects (CSV and NDJSON), prizes, the statistics tables and `manifest.json` from one
+/// read transaction, so every file describes the same instant even while an import commits. The
+/// files go to a temporary directory inside DIR, which is renamed to `DIR/<UTC timestamp>/` when
+/// complete; then the `DIR/latest` symlink is replaced atomically (a new symlink under a temporary
+/// name, renamed over the old one). A reader of `DIR/latest` sees the previous bundle or the new
+/// one, never part of one.
+public struct ExportBundle {
+    /// One file of a bundle, as listed in the manifest.
+    public struct FileEntry: Sendable, Equatable {
+        public let name: String
+        public let rows: Int
+        public let bytes: Int
+        public let sha256: String
+    }
+
+    public struct Manifest: Sendable, Equatable {
+        public let schemaVersion: String
+        public let generatedAt: String
+        public let lastBatchID: Int64?
+        public let files: [FileEntry]
+
+        public var json: String {
+            var buffer = Array("{\"schema_version\":".utf8)
+            JSONText.appendString(schemaVersion, to: &buffer)
+            buffer.append(contentsOf: ",\"generated_at\":".utf8)
+            JSONText.appendString(generatedAt, to: &buffer)
+            buffer.append(contentsOf: ",\"last_batch_id\":\(lastBatchID.map(String.init) ?? "null"),\"files\":[".utf8)
+            for (index, file) in files.enumerated() {
+                buffer.append(contentsOf: (index == 0 ? "\n" : ",\n").utf8)
+                buffer.append(contentsOf: "{\"name\":".utf8)
+                JSONText.appendString(file.name, to: &buffer)
+                buffer.append(contentsOf: ",\"rows\":\(file.rows),\"bytes\":\(file.bytes),\"sha256\":\"\(file.sha256)\"}".utf8)
+            }
+            buffer.append(contentsOf: "\n]}\n".utf8)
+            return String(decoding: buffer, as: UTF8.self)
+        }
+    }
+
+    public struct Result: Sendable {
+        /// `DIR/<UTC timestamp>`.
+        public let path: String
+        public let manifest: Manifest
+    }
+
+    public static let manifestName = "manifest.json"
+    public static let latestName = "latest"
+
+    public let catalog: Catalog
+    public var filter: ProjectFilter
+
+    public init(catalog: Catalog, filter: ProjectFilter = ProjectFilter()) {
+        self.catalog = catalog
+        self.filter = filter
+    }
+
+    /// Writes a new bundle into `directory` (created when missing), points `latest` at it, and
+    /// removes all but the newest `keep` bundles when `keep` is given.
+    public func write(into directory: String, keep: Int? = nil) throws -> Result {
+        if mkdir(directory, 0o700) != 0 && errno != EEXIST {
+            throw SystemError(operation: "create the directory", path: directory, code: errno)
+        }
+        let temporaryName = ".bundle-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let temporary = "\(directory)/\(temporaryName)"
+        guard mkdir(temporary, 0o700) == 0 else {
+            throw SystemError(operation: "create a temporary directory in", path: directory, code: errno)
+        }
+        do {
+            let manifest = try writeFiles(into: temporary)
+            AtomicFile.syncDirectory(temporary)
+            let name = try Self.publish(temporary, in: directory)
+            try Self.pointLatest(at: name, in: directory)
+            if let keep { Self.prune(directory, keep: keep, current: name) }
+            return Result(path: "\(directory)/\(name)", manifest: manifest)
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
+    }
+
+    /// Every file, then the manifest, from one read transaction.
+    private func writeFiles(into directory: String) throws -> Manifest {
+        let database = catalog.database
+        return try database.inTransaction(.deferred) {
+            // The first read starts the snapshot every later statement in the transaction sees.
+            let lastBatchID = try BatchRepository(database: database).latestBatchID()
+            let generatedAt = Timestamp.now()
+            var files: [FileEntry] = []
+            let exporter = ProjectExporter(catalog: catalog)
+            func export(_ name: String, _ kind: ExportKind, _ format: ExportFormat) throws {
+                var options = ExportOptions()
+                options.kind = kind
+                options.format = format
+                options.filter = filter
+                files.append(try Self.writeFile("\(directory)/\(name)", name: name) { sink in
+                    try exporter.export(options, to: sink).rows
+                })
+            }
+            try export("projects.csv", .projects, .csv)
+            try export("projects.ndjson", .projects, .ndjson)
+            try export("prizes.csv", .prizes, .csv)
+            for table in try StatisticsTables(catalog: catalog, filter: filter).all() {
+                let name = "stats-\(table.name).csv"
+                files.append(try Self.writeFile("\(directory)/\(name)", name: name) { sink in
+                    try table.writeCSV(to: sink)
+                    return table.rows.count
+                })
+            }
+            let manifest = Manifest(schemaVersion: Schema.version, generatedAt: generatedAt, lastBatchID: lastBatchID, files: files)
+            let file = try AtomicFile(targetPath: "\(directory)/\(Self.manifestName)")
+            try file.sink.write(manifest.json)
+            try file.commit()
+            return manifest
+        }
+    }
+
+    /// Writes one file atomically and describes it: `body` returns the number of rows.
+    static func writeFile(_ path: String, name: String, _ body: (FileSink) throws -> Int) throws -> FileEntry {
+        let file = try AtomicFile(targetPath: path)
+        let rows = try body(file.sink)
+        try file.commit()
+        let (bytes, digest) = try sha256(ofFileAt: path)
+        return FileEntry(name: name, rows: rows, bytes: bytes, sha256: digest)
+    }
+
+    /// The size and SHA-256 of a file, read back in 1 MiB chunks.
+    public static func sha256(ofFileAt path: String) throws -> (bytes: Int, hex: String) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw SystemError(operation: "open", path: path, code: errno) }
+        defer { close(fd) }
+        var hasher = SHA256()
+        var total = 0
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let count = read(fd, buffer.baseAddress, buffer.count)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw SystemError(operation: "read", path: path, code: errno)
+            }
+            if count == 0 { break }
+            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            total += count
+        }
+        return (total, hasher.finalize().hexString)
+    }
+
+    /// Renames the finished temporary directory to a UTC timestamp (`-2`, `-3`… when one exists
+    /// already: rename cannot replace a non-empty directory) and returns the name.
+    private static func publish(_ temporary: String, in directory: String) throws -> String {
+        let base = Timestamp.compactNow()
+        var name = base
+        var attempt = 1
+        while true {
+            if rename(temporary, "\(directory)/\(name)") == 0 { break }
+            guard errno == EEXIST || errno == ENOTEMPTY, attempt < 100 else {
+                throw SystemError(operation: "rename the bundle to", path: "\(directory)/\(name)", code: errno)
+            }
+            attempt += 1
+            name = "\(base)-\(attempt)"
+        }
+        AtomicFile.syncDirectory(directory)
+        return name
+    }
+
+    /// Points `directory/latest` at `name` with a relative symlink, replaced in one rename.
+    private static func pointLatest(at name: String, in directory: String) throws {
+        let temporary = "\(directory)/.latest-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        guard symlink(name, temporary) == 0 else {
+            throw SystemError(operation: "create a symlink in", path: directory, code: errno)
+        }
+        guard rename(temporary, "\(directory)/\(latestName)") == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw SystemError(operation: "replace", path: "\(directory)/\(latestName)", code: code)
+        }
+        AtomicFile.syncDirectory(directory)
+    }
+
+    /// The bundle directories in `directory`, oldest first.
+    public static func bundles(in directory: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter(isBundleName).sorted()
+    }
+
+    /// `20261129T044012Z` or `20261129T044012Z-2`.
+    static func isBundleName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard bytes.count >= 16, bytes[8] == UInt8(ascii: "T"), bytes[15] == UInt8(ascii: "Z") else { return false }
+        let digits = bytes[0..<8] + bytes[9..<15]
+        guard digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return false }
+        if bytes.count == 16 { return true }
+        return bytes[16] == UInt8(ascii: "-") && bytes.count > 17 && bytes[17...].allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+    }
+
+    /// Removes all but the newest `keep` bundles; never the one `latest` points to.
+    private static func prune(_ directory: String, keep: Int, current: String) {
+        let all = bundles(in: directory)
+        guard all.count > keep else { return }
+        for name in all.dropLast(keep) where name != current {
+            try? FileManager.default.removeItem(atPath: "\(directory)/\(name)")
+        }
+    }
+}

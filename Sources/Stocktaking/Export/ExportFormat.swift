@@ -1,0 +1,48 @@
+/// The file formats `export` writes.
+public enum ExportFormat: String, Sendable, CaseIterable {
+    /// RFC 4180, CRLF, the import's canonical header and forms: re-imports unchanged.
+    case csv
+    /// The same rules with TAB as the delimiter.
+    case tsv
+    /// One JSON array of objects.
+    case json
+    /// One JSON object per line.
+    case ndjson
+
+    public var isDelimited: Bool { self == .csv || self == .tsv }
+
+    /// The file name extension, for bundles.
+    public var fileExtension: String { rawValue }
+}
+
+/// What `export` writes besides projects.
+public enum ExportKind: String, Sendable, CaseIterable {
+    case projects, prizes, organizations, imports
+}
+
+/// Everything that shapes one export.
+public struct ExportOptions: Sendable {
+    public var format: ExportFormat = .csv
+    public var kind: ExportKind = .projects
+    public var filter = ProjectFilter()
+    /// Only projects written by batches after this one, plus tombstones for those deleted since.
+    public var sinceBatch: Int64?
+    /// A UTF-8 byte order mark first (CSV/TSV), so Excel reads the file as UTF-8.
+    public var byteOrderMark = false
+    /// Prefix cells that spreadsheets would run as formulas with `'` (CSV/TSV). Changes the data:
+    /// such a file no longer re-imports byte for byte.
+    public var excelSafe = false
+    /// JSON: titles next to the link codes (`action_line_titles`, `sdg_titles`, …).
+    public var labels = false
+
+    public init() {}
+}
+
+/// What an export wrote.
+public struct ExportSummary: Sendable, Equatable {
+    public var rows = 0
+    public var tombstones = 0
+    public var bytes = 0
+
+    public init() {}
+}

@@ -1,0 +1,327 @@
+import SQLite
+
+/// Why an export could not be done as asked; nothing was written.
+public struct ExportError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}
+
+/// Streams projects (and prizes, organizations, import batches) out of a catalog.
+///
+/// Projects are written in the import's canonical form, ordered by external_id, so an exported CSV
+/// imports into an empty database and exports again byte for byte, and imports into the same
+/// database as "all unchanged". One pass over `project` through its external_id index, merge-joined
+/// with the four link tables (`LinkCursor`); values go from SQLite's buffers straight into the
+/// output buffer. Memory does not grow with the number of projects.
+///
+/// ```swift
+/// let file = try AtomicFile(targetPath: "projects.csv")
+/// let summary = try ProjectExporter(catalog: catalog).export(ExportOptions(), to: file.sink)
+/// try file.commit()
+/// ```
+public struct ProjectExporter {
+    public let catalog: Catalog
+
+    public init(catalog: Catalog) {
+        self.catalog = catalog
+    }
+
+    /// The column names of a projects export with these options.
+    public static func projectColumns(_ options: ExportOptions) -> [String] {
+        var columns: [String] = []
+        let labels = options.labels && !options.format.isDelimited
+        for column in ProjectColumn.allCases {
+            columns.append(column.rawValue)
+            guard labels else { continue }
+            switch column {
+            case .countries: columns.append("country_names")
+            case .actionLines: columns.append("action_line_titles")
+            case .sdgs: columns.append("sdg_titles")
+            case .gdcObjectives: columns.append("gdc_objective_titles")
+            default: break
+            }
+        }
+        if options.sinceBatch != nil { columns.append("deleted") }
+        return columns
+    }
+
+    /// Writes the export to `sink` and flushes it.
+    ///
+    /// - Throws: `ExportError` for options that do not fit the kind; `SQLiteError`, `SystemError`.
+    @discardableResult
+    public func export(_ options: ExportOptions, to sink: FileSink) throws -> ExportSummary {
+        if options.labels && options.format.isDelimited {
+            throw ExportError("--labels is for JSON and NDJSON; CSV and TSV keep the import's columns")
+        }
+        if (options.byteOrderMark || options.excelSafe) && !options.format.isDelimited {
+            throw ExportError("--bom and --excel-safe are for CSV and TSV")
+        }
+        if options.sinceBatch != nil && options.kind != .projects {
+            throw ExportError("--since-batch applies to projects only")
+        }
+        let before = sink.bytesWritten
+        var summary: ExportSummary
+        switch options.kind {
+        case .projects: summary = try exportProjects(options, to: sink)
+        case .prizes, .organizations, .imports: summary = try exportTable(options, to: sink)
+        }
+        try sink.flush()
+        summary.bytes = sink.bytesWritten - before
+        return summary
+    }
+
+    // MARK: Projects
+
+    private func exportProjects(_ options: ExportOptions, to sink: FileSink) throws -> ExportSummary {
+        let database = catalog.database
+        let names = ReferenceBytes(catalog.reference)
+        let labels = options.labels && !options.format.isDelimited
+        var encoder = RecordEncoder(format: options.format, columns: Self.projectColumns(options), excelSafe: options.excelSafe)
+
+        var (condition, arguments) = options.filter.condition(projectAlias: "p")
+        if let since = options.sinceBatch {
+            condition += " AND p.batch_id > ?"
+            arguments.append(.integer(since))
+        }
+        let projects = try database.prepare("""
+            SELECT p.id, p.external_id, p.title, p.description, p.organization_name, p.stakeholder_type_id,
+                   p.coverage, p.status, p.start_date, p.end_date, p.website, p.contact_email, p.partners,
+                   p.activity_type, p.submitted_on
+            FROM project p WHERE \(condition) ORDER BY p.external_id
+            """)
+        try projects.bind(arguments)
+        let tombstones: Statement?
+        if let since = options.sinceBatch {
+            // A project deleted after the batch and not written again since: a tombstone.
+            let statement = try database.prepare("""
+                SELECT pc.external_id FROM project_change pc
+                WHERE pc.change = ?1 AND pc.batch_id > ?2
+                  AND NOT EXISTS (SELECT 1 FROM project p WHERE p.external_id = pc.external_id)
+                GROUP BY pc.external_id ORDER BY pc.external_id
+                """)
+            try statement.bind([.text(ProjectChange.Kind.deleted.rawValue), .integer(since)])
+            tombstones = statement
+        } else {
+            tombstones = nil
+        }
+        let actionLines = try LinkCursor(database: database, sql: """
+            SELECT project_id, action_line_id FROM project_action_line WHERE project_id >= ?1 ORDER BY project_id, action_line_id
+            """)
+        let sdgs = try LinkCursor(database: database, sql: """
+            SELECT project_id, sdg_id FROM project_sdg WHERE project_id >= ?1 ORDER BY project_id, sdg_id
+            """)
+        let gdcObjectives = try LinkCursor(database: database, sql: """
+            SELECT project_id, gdc_objective_id FROM project_gdc_objective WHERE project_id >= ?1 ORDER BY project_id, gdc_objective_id
+            """)
+        let countries = try LinkCursor(database: database, sql: """
+            SELECT project_id, country_id FROM project_country WHERE project_id >= ?1 ORDER BY project_id, country_id
+            """)
+
+        var ids: [Int] = []
+        var items: [[UInt8]] = []
+        var summary = ExportSummary()
+        try sink.withBuffer { encoder.start(byteOrderMark: options.byteOrderMark, into: &$0) }
+
+        /// Writes the project under `projects`.
+        func writeProject(_ buffer: inout [UInt8]) throws {
+            let p = projects
+            let projectID = p.int64(at: 0)
+            for index in 1...4 { p.withUTF8(at: index) { encoder.text($0, &buffer) } }
+            encoder.text(bytes: p.isNull(at: 5) ? nil : names.stakeholderType(p.int(at: 5)), &buffer)
+            // countries: canonical tokens sorted.
+            try countries.values(of: projectID, into: &ids)
+            ids.sort { names.countryRank($0) < names.countryRank($1) }
+            items.removeAll(keepingCapacity: true)
+            for id in ids { items.append(names.countryToken(id)) }
+            encoder.list(items, &buffer)
+            if labels { encoder.list(ids.map { names.countryName($0) }, &buffer) }
+            for index in 6...13 { p.withUTF8(at: index) { encoder.text($0, &buffer) } }
+            try actionLines.values(of: projectID, into: &ids)
+            items.removeAll(keepingCapacity: true)
+            for id in ids { items.append(names.actionLineCode(id)) }
+            encoder.list(items, &buffer)
+            if labels { encoder.list(ids.map { names.actionLineTitle($0) }, &buffer) }
+            try sdgs.values(of: projectID, into: &ids)
+            encoder.numbers(ids, &buffer)
+            if labels { encoder.list(ids.map { names.sdgTitle($0) }, &buffer) }
+            try gdcObjectives.values(of: projectID, into: &ids)
+            encoder.numbers(ids, &buffer)
+            if labels { encoder.list(ids.map { names.gdcObjectiveTitle($0) }, &buffer) }
+            p.withUTF8(at: 14) { encoder.text($0, &buffer) }
+            if options.sinceBatch != nil { encoder.boolean(false, &buffer) }
+            encoder.endRecord(&buffer)
+        }
+
+        func writeTombstone(_ buffer: inout [UInt8]) {
+            tombstones!.withUTF8(at: 0) { encoder.text($0, &buffer) }
+            for column in ProjectColumn.allCases.dropFirst() {
+                switch column {
+                case .countries, .actionLines:
+                    encoder.list([], &buffer)
+                    if labels { encoder.list([], &buffer) }
+                case .sdgs, .gdcObjectives:
+                    encoder.numbers([], &buffer)
+                    if labels { encoder.list([], &buffer) }
+                default:
+                    encoder.text(nil as UnsafeRawBufferPointer?, &buffer)
+                }
+            }
+            encoder.boolean(true, &buffer)
+            encoder.endRecord(&buffer)
+        }
+
+        var live = try projects.step()
+        var dead = try tombstones?.step() ?? false
+        while live || dead {
+            var takeTombstone = dead
+            if live && dead {
+                takeTombstone = tombstones!.withUTF8(at: 0) { deadID in
+                    projects.withUTF8(at: 1) { liveID in Self.compareNoCase(deadID, liveID) < 0 }
+                }
+            }
+            if takeTombstone {
+                try sink.withBuffer { writeTombstone(&$0) }
+                summary.tombstones += 1
+                dead = try tombstones!.step()
+            } else {
+                try sink.withBuffer { try writeProject(&$0) }
+                summary.rows += 1
+                live = try projects.step()
+            }
+        }
+        try sink.withBuffer { encoder.finish(into: &$0) }
+        return summary
+    }
+
+    /// SQLite's NOCASE order (ASCII letters folded, then bytes), so tombstones merge into the
+    /// stream where `ORDER BY external_id` puts them.
+    static func compareNoCase(_ a: UnsafeRawBufferPointer?, _ b: UnsafeRawBufferPointer?) -> Int {
+        let a = a ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        let b = b ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        for index in 0..<min(a.count, b.count) {
+            var x = a[index], y = b[index]
+            if x >= 0x41 && x <= 0x5A { x |= 0x20 }
+            if y >= 0x41 && y <= 0x5A { y |= 0x20 }
+            if x != y { return x < y ? -1 : 1 }
+        }
+        return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
+    }
+
+    // MARK: Prizes, organizations, import batches
+
+    private enum ColumnType {
+        case text, integer
+    }
+
+    private func exportTable(_ options: ExportOptions, to sink: FileSink) throws -> ExportSummary {
+        let (condition, arguments) = options.filter.condition(projectAlias: "p")
+        let columns: [(String, ColumnType)]
+        let sql: String
+        switch options.kind {
+        case .prizes:
+            // The columns of a prizes import file, so an export re-imports.
+            columns = [("year", .integer), ("category", .text), ("external_id", .text), ("result", .text)]
+            sql = """
+                SELECT pr.year, al.code, p.external_id, pr.result FROM prize pr
+                JOIN action_line al ON al.id = pr.action_line_id JOIN project p ON p.id = pr.project_id
+                WHERE \(condition) ORDER BY pr.year, al.id, p.external_id
+                """
+        case .organizations:
+            columns = [("id", .integer), ("name", .text), ("normalized_name", .text), ("country", .text), ("projects", .integer)]
+            sql = """
+                SELECT o.id, o.name, o.normalized_key,
+                       CASE WHEN c.iso2 = ? THEN ? ELSE c.iso2 END,
+                       count(p.id)
+                FROM organization o LEFT JOIN country c ON c.id = o.country_id
+                \(options.filter.isEmpty ? "LEFT JOIN" : "JOIN") project p ON p.organization_id = o.id AND \(condition)
+                GROUP BY o.id ORDER BY o.normalized_key, o.id
+                """
+        case .imports:
+            guard options.filter.isEmpty else { throw ExportError("the project filters do not apply to --kind imports") }
+            columns = [
+                ("batch", .integer), ("kind", .text), ("file", .text), ("sha256", .text), ("started_at", .text),
+                ("finished_at", .text), ("user", .text), ("inserted", .integer), ("updated", .integer),
+                ("unchanged", .integer), ("rejected", .integer), ("deleted", .integer), ("reverts", .integer),
+                ("reverted_by", .integer), ("options", .text),
+            ]
+            sql = """
+                SELECT id, kind, file_name, sha256, started_at, finished_at, user, inserted, updated, unchanged, rejected,
+                       deleted, reverts_batch_id, reverted_by_batch_id, options
+                FROM import_batch ORDER BY id
+                """
+        case .projects:
+            preconditionFailure("projects are exported by exportProjects")
+        }
+        let statement = try catalog.database.prepare(sql)
+        switch options.kind {
+        case .organizations:
+            try statement.bind([.text(Country.internationalISO2), .text(Country.internationalToken)] + arguments)
+        case .prizes:
+            try statement.bind(arguments)
+        case .imports, .projects:
+            break
+        }
+        var encoder = RecordEncoder(format: options.format, columns: columns.map(\.0), excelSafe: options.excelSafe)
+        var summary = ExportSummary()
+        try sink.withBuffer { encoder.start(byteOrderMark: options.byteOrderMark, into: &$0) }
+        while try statement.step() {
+            try sink.withBuffer { buffer in
+                for (index, column) in columns.enumerated() {
+                    switch column.1 {
+                    case .text: statement.withUTF8(at: index) { encoder.text($0, &buffer) }
+                    case .integer: encoder.integer(statement.isNull(at: index) ? nil : statement.int64(at: index), &buffer)
+                    }
+                }
+                encoder.endRecord(&buffer)
+            }
+            summary.rows += 1
+        }
+        try sink.withBuffer { encoder.finish(into: &$0) }
+        return summary
+    }
+}
+
+/// Reference codes and titles as UTF-8 bytes, indexed by id, for the export's hot loop.
+struct ReferenceBytes {
+    private var stakeholderTypes: [Int: [UInt8]] = [:]
+    private var actionLineCodes: [Int: [UInt8]] = [:]
+    private var actionLineTitles: [Int: [UInt8]] = [:]
+    private var countryTokens: [[UInt8]] = []
+    private var countryNames: [[UInt8]] = []
+    /// Position of each country's canonical token in sorted order, indexed by country id.
+    private var countryRanks: [Int] = []
+    private var sdgTitles: [Int: [UInt8]] = [:]
+    private var gdcTitles: [Int: [UInt8]] = [:]
+
+    init(_ reference: ReferenceData) {
+        for type in reference.stakeholderTypes { stakeholderTypes[type.id] = Array(type.code.utf8) }
+        for line in reference.actionLines {
+            actionLineCodes[line.id] = Array(line.code.utf8)
+            actionLineTitles[line.id] = Array(line.title.utf8)
+        }
+        let maxCountry = reference.countries.map(\.id).max() ?? 0
+        countryTokens = Array(repeating: [], count: maxCountry + 1)
+        countryNames = Array(repeating: [], count: maxCountry + 1)
+        countryRanks = Array(repeating: Int.max, count: maxCountry + 1)
+        let sorted = reference.countries.sorted { $0.canonicalToken < $1.canonicalToken }
+        for (rank, country) in sorted.enumerated() {
+            countryTokens[country.id] = Array(country.canonicalToken.utf8)
+            countryNames[country.id] = Array(country.name.utf8)
+            countryRanks[country.id] = rank
+        }
+        for sdg in reference.sdgs { sdgTitles[sdg.id] = Array(sdg.shortTitle.utf8) }
+        for objective in reference.gdcObjectives { gdcTitles[objective.id] = Array(objective.title.utf8) }
+    }
+
+    func stakeholderType(_ id: Int) -> [UInt8]? { stakeholderTypes[id] }
+    func actionLineCode(_ id: Int) -> [UInt8] { actionLineCodes[id] ?? [] }
+    func actionLineTitle(_ id: Int) -> [UInt8] { actionLineTitles[id] ?? [] }
+    func countryToken(_ id: Int) -> [UInt8] { id < countryTokens.count ? countryTokens[id] : [] }
+    func countryName(_ id: Int) -> [UInt8] { id < countryNames.count ? countryNames[id] : [] }
+    func countryRank(_ id: Int) -> Int { id < countryRanks.count ? countryRanks[id] : Int.max }
+    func sdgTitle(_ id: Int) -> [UInt8] { sdgTitles[id] ?? [] }
+    func gdcObjectiveTitle(_ id: Int) -> [UInt8] { gdcTitles[id] ?? [] }
+}

@@ -1,0 +1,418 @@
+import Foundation
+import SQLite
+
+/// A column `find` can print. Link columns hold lists (Action Line codes, SDG numbers, …).
+public enum ProjectField: String, Sendable, CaseIterable {
+    case externalID = "external_id"
+    case title
+    case description
+    case organization
+    case stakeholderType = "stakeholder_type"
+    case countries
+    /// The ITU regions of the project's countries.
+    case regions
+    case coverage
+    case status
+    case startDate = "start_date"
+    case endDate = "end_date"
+    case website
+    case contactEmail = "contact_email"
+    case partners
+    case activityType = "activity_type"
+    case actionLines = "action_lines"
+    case sdgs
+    case gdcObjectives = "gdc_objectives"
+    case submittedOn = "submitted_on"
+    /// WSIS Prizes as `YEAR CATEGORY RESULT` (`2024 C5 winner`).
+    case prizes
+    case createdAt = "created_at"
+    case updatedAt = "updated_at"
+    /// The import batch that created the project.
+    case createdBatch = "created_batch"
+    /// The import batch that last wrote the project.
+    case batch
+    /// The fragment of title, description or organization that matched `--search`, the match in `[…]`.
+    case snippet
+
+    /// What `find` prints when no columns are chosen.
+    public static let defaultFields: [ProjectField] = [.externalID, .title, .organization, .countries, .actionLines, .sdgs]
+
+    public var isList: Bool {
+        switch self {
+        case .countries, .regions, .actionLines, .sdgs, .gdcObjectives, .prizes: true
+        default: false
+        }
+    }
+
+    /// Parses a comma list of column names (`external_id,title,sdgs`); `all` stands for every column.
+    public static func list(parsing text: String) throws(ResolutionError) -> [ProjectField] {
+        var fields: [ProjectField] = []
+        for item in text.split(separator: ",") {
+            let name = item.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "-", with: "_")
+            if name.isEmpty { continue }
+            if name == "all" {
+                fields += allCases.filter { $0 != .snippet }
+            } else if let field = ProjectField(rawValue: name) {
+                fields.append(field)
+            } else {
+                throw ResolutionError(
+                    "no such column \"\(item)\"",
+                    suggestion: "expected a comma list of: all, " + allCases.map(\.rawValue).joined(separator: ", "))
+            }
+        }
+        guard !fields.isEmpty else { throw ResolutionError("no columns given", suggestion: "e.g. --columns external_id,title,sdgs") }
+        return fields
+    }
+}
+
+/// One ordering of `find`: a key from a closed set, ascending or descending.
+public struct ProjectSort: Sendable, Equatable {
+    public enum Key: String, Sendable, CaseIterable {
+        case externalID = "external_id"
+        case title
+        case organization
+        case submittedOn = "submitted_on"
+        case startDate = "start_date"
+        case endDate = "end_date"
+        case status
+        case coverage
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+        /// bm25 rank of `--search` (title weighs most, then organization, then description).
+        case relevance
+    }
+
+    public var key: Key
+    public var descending: Bool
+
+    public init(_ key: Key, descending: Bool = false) {
+        self.key = key
+        self.descending = descending
+    }
+
+    /// Parses `title`, `title:desc`, `submitted_on:asc` or `-submitted_on` (descending).
+    public init(parsing text: String) throws(ResolutionError) {
+        var name = Substring(text.trimmingCharacters(in: .whitespaces).lowercased())
+        var descending = false
+        if name.hasPrefix("-") {
+            descending = true
+            name = name.dropFirst()
+        }
+        if let colon = name.lastIndex(of: ":") {
+            switch name[name.index(after: colon)...] {
+            case "desc", "descending": descending = true
+            case "asc", "ascending": descending = false
+            default: throw ResolutionError("unknown direction in \"\(text)\"", suggestion: "write KEY, KEY:asc or KEY:desc")
+            }
+            name = name[..<colon]
+        }
+        guard let key = Key(rawValue: name.replacingOccurrences(of: "-", with: "_")) else {
+            throw ResolutionError(
+                "no such sort key \"\(text)\"", suggestion: "expected one of: " + Key.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        self.init(key, descending: descending)
+    }
+
+    /// The SQL expression; every key maps to a fixed text, never to user input.
+    fileprivate var expression: String {
+        switch key {
+        case .externalID: "p.external_id"
+        case .title: "p.title COLLATE NOCASE"
+        case .organization: "p.organization_name COLLATE NOCASE"
+        case .submittedOn: "p.submitted_on"
+        case .startDate: "p.start_date"
+        case .endDate: "p.end_date"
+        case .status: "p.status"
+        case .coverage: "p.coverage"
+        case .createdAt: "p.created_at"
+        case .updatedAt: "p.updated_at"
+        case .relevance: ProjectQuery.rankExpression
+        }
+    }
+}
+
+/// `find`: the projects that match a filter, with chosen columns, order and page.
+///
+/// ```swift
+/// var query = ProjectQuery(filter: filter, fields: [.externalID, .title, .sdgs], limit: 50)
+/// try query.forEachRow(in: catalog) { row in print(row) }
+/// ```
+///
+/// Runs in two phases so that large results stream and link lists cost nothing for rows that are
+/// not printed: the first statement selects the ids of the page in order (filter, sort, limit —
+/// index scans, no per-row work), the second reads the columns of up to `chunkSize` of those ids
+/// at a time, each link list as a correlated `group_concat` over the link table's primary key.
+public struct ProjectQuery: Sendable {
+    public var filter: ProjectFilter
+    public var fields: [ProjectField]
+    /// Empty: by relevance when searching with FTS terms, else by external_id.
+    public var sort: [ProjectSort]
+    public var limit: Int?
+    public var offset: Int
+
+    /// Ids read per execution of the column statement.
+    static let chunkSize = 256
+
+    /// Title matches weigh most, then organization, then description.
+    static let rankExpression = "bm25(project_fts, 5.0, 1.0, 2.0)"
+
+    public init(
+        filter: ProjectFilter = ProjectFilter(), fields: [ProjectField] = ProjectField.defaultFields,
+        sort: [ProjectSort] = [], limit: Int? = nil, offset: Int = 0
+    ) {
+        self.filter = filter
+        self.fields = fields
+        self.sort = sort
+        self.limit = limit
+        self.offset = offset
+    }
+
+    private var searchPlan: SearchPlan? {
+        filter.search.flatMap { SearchPlan($0, rawFTS: filter.searchUsesFTSSyntax) }
+    }
+
+    /// True when rows come out by bm25 rank: `--search` with FTS terms and no other order, or an
+    /// explicit `relevance` key.
+    public var isRankedByRelevance: Bool {
+        guard searchPlan?.ftsQuery != nil else { return false }
+        return sort.isEmpty || sort.contains { $0.key == .relevance }
+    }
+
+    /// The number of matching projects (`find --count`); limit and offset do not apply.
+    public func count(in catalog: Catalog) throws -> Int {
+        let condition = filter.condition(projectAlias: "p")
+        return try filter.translatingSearchErrors {
+            try catalog.database.scalarInt("SELECT count(*) FROM project p WHERE \(condition.sql)", condition.arguments) ?? 0
+        }
+    }
+
+    /// The external ids of the matching projects, in order: a convenience for callers and tests.
+    public func externalIDs(in catalog: Catalog) throws -> [String] {
+        var query = self
+        query.fields = [.externalID]
+        var ids: [String] = []
+        try query.forEachRow(in: catalog) { row in
+            if case .text(let id) = row[0] { ids.append(id) }
+        }
+        return ids
+    }
+
+    /// Calls `body` with the values of each matching project, one per field, in order.
+    public func forEachRow(in catalog: Catalog, _ body: ([QueryValue]) throws -> Void) throws {
+        let database = catalog.database
+        let page = pageStatementSQL()
+        let columns = ColumnStatement(fields: fields, plan: searchPlan)
+        let pageStatement = try database.prepare(page.sql)
+        try pageStatement.bind(page.arguments)
+        let columnStatement = try database.cachedStatement(columns.sql)
+        var ids: [Int64] = []
+        ids.reserveCapacity(Self.chunkSize)
+        try filter.translatingSearchErrors {
+            while try pageStatement.step() {
+                ids.append(pageStatement.int64(at: 0))
+                if ids.count == Self.chunkSize {
+                    try columns.read(ids: ids, with: columnStatement, reference: catalog.reference, body)
+                    ids.removeAll(keepingCapacity: true)
+                }
+            }
+            if !ids.isEmpty {
+                try columns.read(ids: ids, with: columnStatement, reference: catalog.reference, body)
+            }
+        }
+    }
+
+    /// The statement that selects the ids of the page, in order.
+    func pageStatementSQL() -> (sql: String, arguments: [SQLiteValue]) {
+        let condition = filter.condition(projectAlias: "p")
+        var arguments: [SQLiteValue] = []
+        var sql: String
+        var orderTerms: [String] = []
+        let plan = searchPlan
+        if isRankedByRelevance, let match = plan?.ftsQuery {
+            sql = "SELECT p.id FROM project_fts JOIN project p ON p.id = project_fts.rowid WHERE project_fts MATCH ? AND "
+            arguments.append(.text(match))
+            if sort.isEmpty { orderTerms.append(Self.rankExpression) }
+        } else {
+            sql = "SELECT p.id FROM project p WHERE "
+        }
+        sql += condition.sql
+        arguments += condition.arguments
+        for term in sort where term.key != .relevance || isRankedByRelevance {
+            orderTerms.append(term.expression + (term.descending ? " DESC NULLS LAST" : " ASC NULLS LAST"))
+        }
+        orderTerms.append("p.external_id")
+        sql += " ORDER BY " + orderTerms.joined(separator: ", ") + " LIMIT ? OFFSET ?"
+        arguments += [.integer(Int64(limit ?? -1)), .integer(Int64(max(0, offset)))]
+        return (sql, arguments)
+    }
+}
+
+extension ProjectFilter {
+    /// Runs `body`, turning an FTS5 syntax error (possible with `--fts-syntax`) into a usage error:
+    /// the search text is the user's input, not a failure of the tool.
+    func translatingSearchErrors<Result>(_ body: () throws -> Result) throws -> Result {
+        do {
+            return try body()
+        } catch let error as SQLiteError where search != nil && error.code == .error {
+            // Only the MATCH text can make our generated statements fail with a plain SQLITE_ERROR
+            // ("fts5: syntax error near …", "unterminated string", "no such column: …").
+            throw FilterValueError(
+                option: "--search", value: search ?? "",
+                reason: ResolutionError(
+                    "not a valid full-text query (\(error.message))",
+                    suggestion: searchUsesFTSSyntax ? "drop --fts-syntax to search for the words as written" : nil))
+        }
+    }
+}
+
+/// The second phase of `ProjectQuery`: the columns of a list of ids, in the list's order.
+private struct ColumnStatement {
+    let fields: [ProjectField]
+    let plan: SearchPlan?
+    let sql: String
+    /// Where `title, description, organization_name` start, when a snippet is cut in Swift.
+    let substringSnippetColumn: Int?
+
+    init(fields: [ProjectField], plan: SearchPlan?) {
+        self.fields = fields
+        self.plan = plan
+        var expressions = fields.map { Self.expression(for: $0, plan: plan) }
+        if fields.contains(.snippet), plan?.ftsQuery == nil, !(plan?.substringTerms.isEmpty ?? true) {
+            substringSnippetColumn = expressions.count
+            expressions += ["p.title", "p.description", "p.organization_name"]
+        } else {
+            substringSnippetColumn = nil
+        }
+        // json_each keeps the ids' order in `key`; each id is one rowid lookup.
+        sql = "SELECT " + expressions.joined(separator: ", ")
+            + " FROM json_each(?1) AS page JOIN project p ON p.id = page.value ORDER BY page.key"
+    }
+
+    static func expression(for field: ProjectField, plan: SearchPlan?) -> String {
+        switch field {
+        case .externalID: "p.external_id"
+        case .title: "p.title"
+        case .description: "p.description"
+        case .organization: "p.organization_name"
+        case .stakeholderType: "p.stakeholder_type_id"
+        case .countries, .regions: "(SELECT group_concat(country_id) FROM project_country WHERE project_id = p.id)"
+        case .coverage: "p.coverage"
+        case .status: "p.status"
+        case .startDate: "p.start_date"
+        case .endDate: "p.end_date"
+        case .website: "p.website"
+        case .contactEmail: "p.contact_email"
+        case .partners: "p.partners"
+        case .activityType: "p.activity_type"
+        case .actionLines: "(SELECT group_concat(action_line_id) FROM project_action_line WHERE project_id = p.id)"
+        case .sdgs: "(SELECT group_concat(sdg_id) FROM project_sdg WHERE project_id = p.id)"
+        case .gdcObjectives: "(SELECT group_concat(gdc_objective_id) FROM project_gdc_objective WHERE project_id = p.id)"
+        case .submittedOn: "p.submitted_on"
+        case .prizes: "(SELECT group_concat(year || ' ' || action_line_id || ' ' || result) FROM prize WHERE project_id = p.id)"
+        case .createdAt: "p.created_at"
+        case .updatedAt: "p.updated_at"
+        case .createdBatch: "p.created_batch_id"
+        case .batch: "p.batch_id"
+        case .snippet:
+            plan?.ftsQuery == nil
+                ? "NULL"
+                : "(SELECT snippet(project_fts, -1, '[', ']', '…', 12) FROM project_fts WHERE project_fts MATCH ?2 AND rowid = p.id)"
+        }
+    }
+
+    func read(ids: [Int64], with statement: Statement, reference: ReferenceData, _ body: ([QueryValue]) throws -> Void) throws {
+        statement.reset()
+        try statement.bind(.text("[" + ids.map(String.init).joined(separator: ",") + "]"), at: 1)
+        if fields.contains(.snippet), let match = plan?.ftsQuery {
+            try statement.bind(.text(match), at: 2)
+        }
+        defer { statement.reset() }
+        var row: [QueryValue] = []
+        row.reserveCapacity(fields.count)
+        while try statement.step() {
+            row.removeAll(keepingCapacity: true)
+            for (index, field) in fields.enumerated() {
+                row.append(value(of: field, at: index, in: statement, reference: reference))
+            }
+            try body(row)
+        }
+    }
+
+    private func value(of field: ProjectField, at index: Int, in statement: Statement, reference: ReferenceData) -> QueryValue {
+        switch field {
+        case .stakeholderType:
+            return statement.isNull(at: index) ? .null : .text(orNull: reference.stakeholderType(id: statement.int(at: index))?.code)
+        case .createdBatch, .batch:
+            return statement.isNull(at: index) ? .null : .integer(statement.int64(at: index))
+        case .actionLines:
+            return .list(Self.ids(at: index, in: statement).sorted().compactMap { reference.actionLine(id: $0)?.code })
+        case .sdgs, .gdcObjectives:
+            return .list(Self.ids(at: index, in: statement).sorted().map(String.init))
+        case .countries:
+            return .list(Self.ids(at: index, in: statement).compactMap { reference.country(id: $0)?.canonicalToken }.sorted())
+        case .regions:
+            let regionIDs = Set(Self.ids(at: index, in: statement).compactMap { reference.country(id: $0)?.regionID })
+            return .list(regionIDs.sorted().compactMap { reference.region(id: $0)?.code })
+        case .prizes:
+            return .list(Self.prizes(statement.text(at: index), reference: reference))
+        case .snippet:
+            if let column = substringSnippetColumn, let terms = plan?.substringTerms {
+                let texts = [statement.text(at: column), statement.text(at: column + 1), statement.text(at: column + 2)]
+                return .text(orNull: Self.substringSnippet(texts.compactMap { $0 }, terms: terms))
+            }
+            return .text(orNull: statement.text(at: index))
+        default:
+            return .text(orNull: statement.text(at: index))
+        }
+    }
+
+    /// Integers from a `group_concat` of ids (`3,11,16`), parsed from the bytes in place.
+    static func ids(at index: Int, in statement: Statement) -> [Int] {
+        statement.withUTF8(at: index) { bytes in
+            guard let bytes else { return [] }
+            var ids: [Int] = []
+            var current = 0
+            var hasDigits = false
+            for byte in bytes {
+                if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                    current = current * 10 + Int(byte - UInt8(ascii: "0"))
+                    hasDigits = true
+                } else if hasDigits {
+                    ids.append(current)
+                    current = 0
+                    hasDigits = false
+                }
+            }
+            if hasDigits { ids.append(current) }
+            return ids
+        }
+    }
+
+    /// `2024 5 winner,2013 3 champion` → `["2013 C3 champion", "2024 C5 winner"]`.
+    static func prizes(_ text: String?, reference: ReferenceData) -> [String] {
+        guard let text else { return [] }
+        let parsed = text.split(separator: ",").compactMap { item -> (year: Int, category: Int, result: String)? in
+            let parts = item.split(separator: " ")
+            guard parts.count == 3, let year = Int(parts[0]), let category = Int(parts[1]) else { return nil }
+            return (year, category, String(parts[2]))
+        }
+        return parsed.sorted { ($0.year, $0.category) < ($1.year, $1.category) }.map {
+            "\($0.year) \(reference.actionLine(id: $0.category)?.code ?? String($0.category)) \($0.result)"
+        }
+    }
+
+    /// The context of the first substring term found (for searches FTS5 cannot segment).
+    static func substringSnippet(_ texts: [String], terms: [String]) -> String? {
+        let context = 24
+        for text in texts {
+            for term in terms {
+                guard let range = text.range(of: term) else { continue }
+                let start = text.index(range.lowerBound, offsetBy: -context, limitedBy: text.startIndex) ?? text.startIndex
+                let end = text.index(range.upperBound, offsetBy: context, limitedBy: text.endIndex) ?? text.endIndex
+                return (start > text.startIndex ? "…" : "") + text[start..<range.lowerBound] + "[" + text[range] + "]"
+                    + text[range.upperBound..<end] + (end < text.endIndex ? "…" : "")
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,128 @@
+import SQLite
+
+/// Why `ReadOnlySQL` did not run a statement, or stopped it.
+public enum ReadOnlySQLError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The authorizer or the read-only connection refused the statement; `reason` names what.
+    case refused(reason: String)
+    case timedOut(seconds: Double)
+    case noStatement
+    /// The statement names `:name` and no `-p name=…` was given.
+    case missingParameter(name: String)
+    /// `-p name=…` was given and the statement has no `:name`.
+    case unknownParameter(name: String)
+    /// `?` or `?1`: only named parameters can be bound from the command line.
+    case positionalParameter
+
+    public var description: String {
+        switch self {
+        case .refused(let reason):
+            "statement refused: \(reason); `stocktake sql` only reads"
+        case .timedOut(let seconds):
+            "the query was interrupted after \(Self.format(seconds)) s; narrow it, or allow more time with --timeout SECONDS"
+        case .noStatement:
+            "no SQL statement given"
+        case .missingParameter(let name):
+            "the statement uses \(name) but no value was given; pass -p \(name.dropFirst())=VALUE"
+        case .unknownParameter(let name):
+            "-p \(name)=… names no parameter of the statement (write :\(name) in the SQL to use it)"
+        case .positionalParameter:
+            "positional parameters (? and ?N) cannot be bound; name them (:name) and pass -p name=VALUE"
+        }
+    }
+
+    private static func format(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+    }
+}
+
+/// Runs one analyst's statement on a connection that can only read.
+///
+/// Three guards, because each alone leaves a gap: the connection is opened read-only (with
+/// `query_only`), an authorizer refuses writes, DDL, ATTACH (which `VACUUM INTO` uses to create its
+/// file), PRAGMAs outside a read-only allow-list and extension loading, and a time limit interrupts
+/// runaway queries.
+///
+/// ```swift
+/// let sql = try ReadOnlySQL(catalog: catalog)
+/// try sql.run("SELECT title FROM project WHERE external_id = :id", parameters: ["id": "WSIS-1"],
+///             header: { print($0) }, row: { print($0) })
+/// ```
+public struct ReadOnlySQL {
+    public static let defaultTimeout: Double = 5
+
+    let database: Database
+
+    /// Installs the authorizer on `catalog`'s connection, which must be read-only
+    /// (`Catalog(path:access: .read)`). Create one per connection.
+    public init(catalog: Catalog) {
+        guard case .readOnly = catalog.database.mode else {
+            preconditionFailure("ReadOnlySQL needs a catalog opened with access .read")
+        }
+        database = catalog.database
+        database.restrictToReadingStatements()
+    }
+
+    /// Prepares and runs `sql`, calling `header` with the column names, then `row` for each row.
+    ///
+    /// - Parameters:
+    ///   - parameters: values for named parameters (`:name`, `@name`, `$name`), keyed by bare name;
+    ///     bound as text, which SQLite converts where a number is compared or computed.
+    ///   - timeout: seconds after which the statement is interrupted.
+    /// - Throws: `ReadOnlySQLError` for refused, interrupted or unbindable statements; `SQLiteError`
+    ///   for SQL errors (syntax, unknown table); whatever `header` or `row` throw.
+    public func run(
+        _ sql: String, parameters: [String: String] = [:], timeout: Double = defaultTimeout,
+        header: ([String]) throws -> Void, row: ([QueryValue]) throws -> Void
+    ) throws {
+        guard sql.contains(where: { !$0.isWhitespace && $0 != ";" }) else { throw ReadOnlySQLError.noStatement }
+        let statement: Statement
+        do {
+            statement = try database.prepare(sql)
+        } catch {
+            throw translated(error)
+        }
+        var unused = Set(parameters.keys)
+        if statement.parameterCount > 0 {
+            for index in 1...statement.parameterCount {
+                guard let name = statement.parameterName(at: index), !name.hasPrefix("?") else {
+                    throw ReadOnlySQLError.positionalParameter
+                }
+                let bare = String(name.dropFirst())
+                guard let value = parameters[bare] else { throw ReadOnlySQLError.missingParameter(name: name) }
+                unused.remove(bare)
+                try statement.bind(.text(value), at: index)
+            }
+        }
+        if let name = unused.sorted().first { throw ReadOnlySQLError.unknownParameter(name: name) }
+        try header(statement.columnNames)
+        try database.withTimeLimit(seconds: timeout) {
+            do {
+                var values: [QueryValue] = []
+                while try statement.step() {
+                    values.removeAll(keepingCapacity: true)
+                    for index in 0..<statement.columnCount { values.append(QueryValue(statement.value(at: index))) }
+                    try row(values)
+                }
+            } catch let error as SQLiteError {
+                if ResultCode.interrupt ~= error.code { throw ReadOnlySQLError.timedOut(seconds: timeout) }
+                throw translated(error)
+            }
+        }
+    }
+
+    /// SQLite's refusals in words that name what was refused.
+    private func translated(_ error: any Error) -> any Error {
+        guard let error = error as? SQLiteError else { return error }
+        if ResultCode.authorization ~= error.code || error.message.hasPrefix("not authorized") {
+            return ReadOnlySQLError.refused(reason: database.lastAuthorizerDenial ?? error.message)
+        }
+        if ResultCode.readOnly ~= error.code {
+            return ReadOnlySQLError.refused(reason: "the statement would write to the database (\(error.message))")
+        }
+        if error.code.rawValue == 0 {
+            // A text holding only comments prepares to no statement at all.
+            return ReadOnlySQLError.noStatement
+        }
+        return error
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import SQLite
+import Stocktaking
+import TestSupport
+import Testing
+
+@Suite struct ExportBundleTests {
+    /// Data rows in a CSV file whose fields hold no line breaks (statistics tables, prizes).
+    static func csvRows(_ path: String) -> Int {
+        String(decoding: fileContents(path) ?? Data(), as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }.count - 1
+    }
+
+    @Test func manifestDescribesEveryFileExactly() throws {
+        let (temporary, catalog) = try ExportFixtures.database()
+        defer { catalog.close(); temporary.remove() }
+        try ExportFixtures.importText("year,category,external_id,result\r\n2024,C11,H-001,winner\r\n",
+                                      into: catalog, directory: temporary.directory, kind: .prizes)
+        let reader = try Catalog(path: temporary.path, access: .read)
+        defer { reader.close() }
+        let directory = try TemporaryDirectory(prefix: "stocktake-bundle")
+        defer { directory.remove() }
+        let result = try ExportBundle(catalog: reader).write(into: directory.path)
+
+        let manifestData = try #require(fileContents(result.path + "/manifest.json"))
+        let manifest = try #require(try JSONSerialization.jsonObject(with: manifestData) as? [String: Any])
+        #expect(manifest["schema_version"] as? String == Schema.version)
+        #expect(manifest["last_batch_id"] as? Int == 2)
+        let files = try #require(manifest["files"] as? [[String: Any]])
+        let names = files.compactMap { $0["name"] as? String }
+        #expect(names.starts(with: ["projects.csv", "projects.ndjson", "prizes.csv"]))
+        #expect(names.contains("stats-action-line.csv"))
+        #expect(names.contains("stats-\(StatisticsTables.matrixName).csv"))
+        for file in files {
+            let name = try #require(file["name"] as? String)
+            let path = result.path + "/" + name
+            let (bytes, sha256) = try ExportBundle.sha256(ofFileAt: path)
+            #expect(file["bytes"] as? Int == bytes, "\(name)")
+            #expect(file["sha256"] as? String == sha256, "\(name)")
+            let rows = file["rows"] as? Int
+            switch name {
+            case "projects.csv": #expect(rows == 4)
+            case "projects.ndjson":
+                #expect(rows == String(decoding: fileContents(path)!, as: UTF8.self).split(separator: "\n").count)
+            default: #expect(rows == Self.csvRows(path), "\(name)")
+            }
+        }
+        #expect(fileContents(result.path + "/projects.csv") == Data(ExportFixtures.hostileCSV.utf8))
+        // The directory holds the bundle and the symlink, nothing temporary.
+        let name = (result.path as NSString).lastPathComponent
+        #expect(ExportFixtures.strayFiles(in: directory.path, expected: [name, "latest"]).isEmpty)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: directory.path("latest")) == name)
+    }
+
+    @Test func statisticsTablesMatchTheStatisticsAPI() throws {
+        let (temporary, catalog) = try ExportFixtures.database()
+        defer { catalog.close(); temporary.remove() }
+        let tables = try StatisticsTables(catalog: catalog).all()
+        let facet = try Statistics(catalog: catalog).facet(by: .sdg)
+        let sdg = try #require(tables.first { $0.name == StatisticsDimension.sdg.rawValue })
+        #expect(sdg.rows.prefix(facet.rows.count).map { Int($0[2]) } == facet.rows.map(\.projects))
+        let matrix = try #require(tables.first { $0.name == StatisticsTables.matrixName })
+        #expect(matrix.rows.count == 19)
+    }
+
+    @Test func keepPrunesTheOldestAndLatestFollowsTheNewest() throws {
+        let (temporary, catalog) = try ExportFixtures.database()
+        defer { catalog.close(); temporary.remove() }
+        let directory = try TemporaryDirectory(prefix: "stocktake-bundle")
+        defer { directory.remove() }
+        var paths: [String] = []
+        for _ in 0..<3 { paths.append(try ExportBundle(catalog: catalog).write(into: directory.path, keep: 2).path) }
+        // Same second: names get -2, -3 suffixes; all distinct.
+        #expect(Set(paths).count == 3)
+        let bundles = ExportBundle.bundles(in: directory.path)
+        #expect(bundles.count == 2)
+        let newest = (paths[2] as NSString).lastPathComponent
+        #expect(bundles.contains(newest))
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: directory.path("latest")) == newest)
+        #expect(fileContents(directory.path("latest/manifest.json")) != nil)
+    }
+
+    @Test func aFailedBundleLeavesNothingBehind() throws {
+        let (temporary, catalog) = try ExportFixtures.database()
+        defer { catalog.close(); temporary.remove() }
+        let directory = try TemporaryDirectory(prefix: "stocktake-bundle")
+        defer { directory.remove() }
+        let first = try ExportBundle(catalog: catalog).write(into: directory.path)
+        var filter = ProjectFilter()
+        filter.search = "\"unterminated"
+        filter.searchUsesFTSSyntax = true
+        #expect(throws: SQLiteError.self) { try ExportBundle(catalog: catalog, filter: filter).write(into: directory.path) }
+        let name = (first.path as NSString).lastPathComponent
+        #expect(ExportFixtures.strayFiles(in: directory.path, expected: [name, "latest"]).isEmpty)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: directory.path("latest")) == name)
+    }
+
+    @Test func allFilesDescribeOneInstantWhileAnImportCommits() throws {
+        let (temporary, catalog) = try ExportFixtures.database()
+        defer { catalog.close(); temporary.remove() }
+        let reader = try Catalog(path: temporary.path, access: .read)
+        defer { reader.close() }
+        // Start the read transaction by hand, commit a new batch from the writer, then write the bundle
+        // inside the same snapshot through the same path the bundle uses.
+        try reader.database.execute("BEGIN")
+        _ = try reader.database.scalarInt("SELECT count(*) FROM project")
+        try ExportFixtures.importText(ExportFixtures.header + "\r\nH-009,Late,,,,,,,,,,,,,C1,,,\r\n", into: catalog, directory: temporary.directory)
+        let inSnapshot = try ExportFixtures.export(reader).1
+        let ndjsonInSnapshot = try ExportFixtures.export(reader) { $0.format = .ndjson }.1
+        try reader.database.execute("COMMIT")
+        #expect(inSnapshot.rows == 4)
+        #expect(ndjsonInSnapshot.rows == 4)
+        // A bundle written afterwards sees the new batch in every file.
+        let directory = try TemporaryDirectory(prefix: "stocktake-bundle")
+        defer { directory.remove() }
+        let result = try ExportBundle(catalog: reader).write(into: directory.path)
+        #expect(result.manifest.lastBatchID == 2)
+        #expect(result.manifest.files.first { $0.name == "projects.csv" }?.rows == 5)
+        #expect(result.manifest.files.first { $0.name == "projects.ndjson" }?.rows == 5)
+    }
+}

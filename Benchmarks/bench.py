@@ -42,6 +42,28 @@ INSERT INTO projects_fts (rowid, title, description, organization)
 # The bare .import with SQLite's default rollback journal, for scale.
 REFERENCE_BARE_IMPORT = ".import --csv {csv} projects\n"
 
+# Plain SQL for the same answers as the query benchmarks, run by the sqlite3 CLI on the same database.
+ACTIVE_2020 = ("p.start_date IS NOT NULL AND CAST(substr(p.start_date, 1, 4) AS INTEGER) <= 2020 AND "
+               "(CAST(substr(p.end_date, 1, 4) AS INTEGER) >= 2020 OR (p.end_date IS NULL AND p.status = 'ongoing'))")
+C5_SDG4 = ("p.id IN (SELECT project_id FROM project_action_line WHERE action_line_id = "
+           "(SELECT id FROM action_line WHERE code = 'C5')) AND p.id IN (SELECT project_id FROM project_sdg WHERE sdg_id = 4)")
+REFERENCE_QUERIES = {
+    "find": f"SELECT p.external_id, p.title FROM project p WHERE {C5_SDG4} AND {ACTIVE_2020} ORDER BY p.external_id LIMIT 50",
+    "count": f"SELECT count(*) FROM project p WHERE {C5_SDG4} AND {ACTIVE_2020}",
+    "search": ("SELECT p.external_id, p.title FROM project_fts JOIN project p ON p.id = project_fts.rowid "
+               "WHERE project_fts MATCH '\"telemedicine\" \"rural\"' ORDER BY rank LIMIT 20"),
+    "matrix": ("SELECT a.action_line_id, s.sdg_id, count(*) FROM project_action_line a "
+               "JOIN project_sdg s ON s.project_id = a.project_id GROUP BY 1, 2"),
+    "crosstab": ("SELECT c.region_id, a.action_line_id, count(DISTINCT a.project_id) FROM project_country pc "
+                 "JOIN country c ON c.id = pc.country_id JOIN project_action_line a ON a.project_id = pc.project_id "
+                 "GROUP BY 1, 2"),
+}
+
+# The export's rows with links re-joined as ';' lists, written by the sqlite3 CLI (-csv or -json).
+REFERENCE_EXPORT = """SELECT external_id, title, description, organization, stakeholder_type, countries, coverage, status,
+    start_date, end_date, website, contact_email, partners, activity_type, action_lines, sdgs, gdc_objectives, submitted_on
+FROM project_flat ORDER BY external_id"""
+
 
 def run_timed(command, stdin_text=None, cwd=None):
     """Runs a command under /usr/bin/time; returns (seconds, peak KiB)."""
@@ -154,6 +176,39 @@ class Harness:
         self.compare(f"import {rows:,} rows, every row changed", every_row_changed, None, runs)
         self.filled_database = filled
 
+    def query_suite(self, rows, runs):
+        database = getattr(self, "filled_database", None)
+        if database is None:
+            database = self.fresh("query.db")
+            subprocess.run([self.binary, "import", "--quiet", "--db", database, self.dataset(rows)], check=True)
+        ours = {
+            "find": ["find", "--action-line", "C5", "--sdg", "4", "--active-in", "2020", "--limit", "50", "--format", "csv"],
+            "count": ["find", "--action-line", "C5", "--sdg", "4", "--active-in", "2020", "--count"],
+            "search": ["find", "--search", "telemedicine rural", "--limit", "20", "--format", "csv"],
+            "matrix": ["stats", "--matrix", "--format", "csv"],
+            "crosstab": ["stats", "--by", "region", "--by", "action-line", "--format", "csv"],
+        }
+        for name, arguments in ours.items():
+            self.compare(
+                f"{' '.join(arguments[:-2] if arguments[-2] == '--format' else arguments)} ({rows:,} projects)",
+                lambda arguments=arguments: run_timed([self.binary] + arguments[:1] + ["--db", database] + arguments[1:]),
+                lambda name=name: run_timed([self.sqlite3, "-csv", database, REFERENCE_QUERIES[name]]),
+                runs, "sqlite3 plain SQL")
+
+    def export_suite(self, rows, runs):
+        database = getattr(self, "filled_database", None)
+        if database is None:
+            database = self.fresh("export.db")
+            subprocess.run([self.binary, "import", "--quiet", "--db", database, self.dataset(rows)], check=True)
+        out = os.path.join(self.work, "export.out")
+        for name, flag in (("csv", "-csv"), ("ndjson", "-json")):
+            self.compare(
+                f"export --format {name} ({rows:,} projects)",
+                lambda name=name: run_timed([self.binary, "export", "--db", database, "--format", name, "--out", out]),
+                lambda flag=flag: run_timed(["sh", "-c", f'"$0" {flag} -header "$1" "$2" > "$3"', self.sqlite3, database,
+                                             REFERENCE_EXPORT, out]),
+                runs, f"sqlite3 {flag} with group_concat")
+
     def memory_suite(self, rows):
         csv = self.dataset(rows)
         empty = self.fresh("memory-empty.db")
@@ -164,6 +219,10 @@ class Harness:
             return run_timed([self.binary, "import", "--quiet", "--db", db, csv])
 
         self.compare(f"import {rows:,} rows (peak memory)", ours, None, 1)
+        database = os.path.join(self.work, "memory.db")
+        out = os.path.join(self.work, "memory-export.csv")
+        self.compare(f"export --format csv {rows:,} projects (peak memory)",
+                     lambda: run_timed([self.binary, "export", "--db", database, "--out", out]), None, 1)
 
     # ------------------------------------------------------------------ output
 
@@ -190,7 +249,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--suite", default="import", help="comma list of: import, memory")
+    parser.add_argument("--suite", default="import,query,export", help="comma list of: import, query, export, memory")
     parser.add_argument("--memory-rows", type=int, default=1_000_000)
     parser.add_argument("--binary")
     args = parser.parse_args()
@@ -199,6 +258,10 @@ def main():
         suites = args.suite.split(",")
         if "import" in suites:
             harness.import_suite(args.rows, args.runs)
+        if "query" in suites:
+            harness.query_suite(args.rows, args.runs)
+        if "export" in suites:
+            harness.export_suite(args.rows, args.runs)
         if "memory" in suites:
             harness.memory_suite(args.memory_rows)
         print(harness.table(args.runs))

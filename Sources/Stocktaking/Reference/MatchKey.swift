@@ -107,12 +107,18 @@ func editDistance(_ a: String, _ b: String) -> Int {
 func closestMatch(to input: String, among candidates: [(key: String, display: String)]) -> String? {
     let key = MatchKey.ascii(input)
     guard !key.isEmpty else { return nil }
+    let length = key.unicodeScalars.count
+    let allowed = max(1, min(4, length / 3))
     var best: (distance: Int, display: String)?
     for candidate in candidates {
-        let distance = editDistance(key, MatchKey.ascii(candidate.key))
+        let candidateKey = MatchKey.ascii(candidate.key)
+        // The distance is at least the difference in length: a candidate that differs by more than
+        // `allowed` can never be suggested, so skip the quadratic comparison (a megabyte cell would
+        // otherwise take minutes).
+        guard abs(candidateKey.unicodeScalars.count - length) <= allowed else { continue }
+        let distance = editDistance(key, candidateKey)
         if best == nil || distance < best!.distance { best = (distance, candidate.display) }
     }
     guard let best else { return nil }
-    let allowed = max(1, min(4, key.unicodeScalars.count / 3))
     return best.distance <= allowed ? best.display : nil
 }

@@ -1,4 +1,5 @@
 import SQLite
+import Synchronization
 
 /// All reference data, loaded once per connection (a few hundred rows), with the lookup tables the
 /// resolvers use. Immutable and `Sendable`, so an importer can resolve values off the writer thread.
@@ -14,7 +15,19 @@ public final class ReferenceData: Sendable {
     let countryByID: [Int: Country]
     let regionByID: [Int: Region]
     let stakeholderTypeByID: [Int: StakeholderType]
-    let lookup: Lookup
+    /// Built on first use: commands that resolve nothing (most reads) skip the ~1,100 folded names.
+    private let lookupStorage = Mutex<Lookup?>(nil)
+
+    var lookup: Lookup {
+        lookupStorage.withLock { stored in
+            if let stored { return stored }
+            let built = Lookup(
+                actionLines: actionLines, sdgs: sdgs, gdcObjectives: gdcObjectives,
+                stakeholderTypes: stakeholderTypes, regions: regions, countries: countries)
+            stored = built
+            return built
+        }
+    }
 
     public init(database: Database) throws {
         let aliasRows = try database.rows("SELECT action_line_id, alias FROM action_line_alias ORDER BY id")
@@ -54,8 +67,6 @@ public final class ReferenceData: Sendable {
         countryByID = Dictionary(uniqueKeysWithValues: countries.map { ($0.id, $0) })
         regionByID = Dictionary(uniqueKeysWithValues: regions.map { ($0.id, $0) })
         stakeholderTypeByID = Dictionary(uniqueKeysWithValues: stakeholderTypes.map { ($0.id, $0) })
-        lookup = Lookup(actionLines: actionLines, sdgs: sdgs, gdcObjectives: gdcObjectives,
-                        stakeholderTypes: stakeholderTypes, regions: regions, countries: countries)
     }
 
     private static func aliases(_ database: Database, _ sql: String) throws -> [Int: [String]] {

@@ -105,7 +105,14 @@ public final class Database {
 
     func error(code: Int32, sql: String?) -> SQLiteError {
         let extended = sqlite3_extended_errcode(handle)
-        let message = String(cString: sqlite3_errmsg(handle))
+        var message = String(cString: sqlite3_errmsg(handle))
+        // For I/O failures SQLite's message is generic ("disk I/O error"); the OS error says why
+        // (a full disk, a file-size limit, a read-only directory).
+        let primary = code & 0xff
+        if primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN {
+            let systemError = sqlite3_system_errno(handle)
+            if systemError != 0 { message += " (" + String(cString: strerror(systemError)) + ")" }
+        }
         // Prefer the extended code when it belongs to the same family as the returned one.
         let resultCode = (extended & 0xff) == (code & 0xff) ? extended : code
         return SQLiteError(code: ResultCode(rawValue: resultCode), message: message, sql: sql)

@@ -25,9 +25,13 @@ public struct GlobalOptions: ParsableArguments {
         return "stocktaking.db"
     }
 
-    public func open(_ access: Catalog.Access) throws -> Catalog {
+    /// - Parameter snapshot: for read access, hold one read transaction for the whole command.
+    public func open(_ access: Catalog.Access, snapshot: Bool = true) throws -> Catalog {
         let defaultTimeout: Double = access == .read ? 30 : Catalog.defaultWriterBusyTimeout
-        return try Catalog(path: databasePath, access: access, busyTimeout: busyTimeout ?? defaultTimeout)
+        let catalog = try Catalog(path: databasePath, access: access, busyTimeout: busyTimeout ?? defaultTimeout)
+        // A read command sees one snapshot from start to end, even while an import commits.
+        if access == .read && snapshot { try catalog.beginSnapshot() }
+        return catalog
     }
 
     static let optionsTakingValue: Set<String> = ["--db", "--busy-timeout"]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import Stocktaking
 
 /// `stocktake`: the root command. Holds only configuration and the options every subcommand shares.
@@ -27,6 +28,8 @@ public struct StocktakeCommand: ParsableCommand {
     /// Runs the tool. Options shared by every subcommand (`--db`, `--busy-timeout`) may precede the
     /// subcommand name; they are moved after it before parsing, so each subcommand sees them.
     public static func main() {
+        // A write past RLIMIT_FSIZE must fail with EFBIG (reported, exit 1), not kill the process.
+        signal(SIGXFSZ, SIG_IGN)
         main(GlobalOptions.movingLeadingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
     }
 }

@@ -60,4 +60,18 @@ public final class Catalog {
     public func close() {
         database.close()
     }
+
+    /// Starts a read transaction that lasts until `close()`: every later statement sees the same
+    /// snapshot (taken at the next read), so a stats table or a two-step find never mixes the states
+    /// before and after an import that commits meanwhile. For one-shot commands.
+    public func beginSnapshot() throws {
+        try database.execute("BEGIN")
+        _ = try database.scalarInt("SELECT count(*) FROM schema_migration")
+    }
+
+    /// Runs `body` in one read transaction: the one already open (`beginSnapshot()`), else a new one.
+    public func withSnapshot<Result>(_ body: () throws -> Result) throws -> Result {
+        if database.isInTransaction { return try body() }
+        return try database.inTransaction(.deferred, body)
+    }
 }

@@ -79,6 +79,21 @@ import Testing
         #expect(fileContents(directory.path("latest/manifest.json")) != nil)
     }
 
+    @Test func temporariesOfKilledRunsAreRemovedAndLiveOnesKept() throws {
+        let (temporary, catalog) = try ExportFixtures.database()
+        defer { catalog.close(); temporary.remove() }
+        let directory = try TemporaryDirectory(prefix: "stocktake-bundle")
+        defer { directory.remove() }
+        // A pid above Linux's maximum (2^22) cannot be alive; our own pid is.
+        let abandoned = directory.path(".bundle-4194305-17")
+        let live = directory.path(".bundle-\(getpid())-18")
+        try FileManager.default.createDirectory(atPath: abandoned, withIntermediateDirectories: false)
+        try FileManager.default.createDirectory(atPath: live, withIntermediateDirectories: false)
+        _ = try ExportBundle(catalog: catalog).write(into: directory.path)
+        #expect(!FileManager.default.fileExists(atPath: abandoned))
+        #expect(FileManager.default.fileExists(atPath: live))
+    }
+
     @Test func aFailedBundleLeavesNothingBehind() throws {
         let (temporary, catalog) = try ExportFixtures.database()
         defer { catalog.close(); temporary.remove() }

@@ -192,7 +192,7 @@ final class ImportProgressDisplay: ImportObserver {
     }
 
     func importFound(_ problem: ImportProblem) {
-        clear()
+        clearProgressBar()
         if shown < Self.maximumShown {
             shown += 1
             let prefix = problem.severity == .warning ? "warning: " : ""
@@ -218,11 +218,16 @@ final class ImportProgressDisplay: ImportObserver {
         barVisible = true
     }
 
-    func clear() {
+    private func clearProgressBar() {
         if barVisible {
             FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
             barVisible = false
         }
+    }
+
+    /// Ends the display: erases the bar and says once how many problems were not shown.
+    func clear() {
+        clearProgressBar()
         if hidden > 0 {
             FileHandle.standardError.write(Data("… \(hidden) more problem(s) not shown; --report FILE lists them all\n".utf8))
             hidden = 0

@@ -73,7 +73,7 @@ extension StocktakeCommand {
             let text = statement == "-"
                 ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
                 : statement
-            let catalog = try globals.open(.read)
+            let catalog = try globals.open(.read, snapshot: false)  // one statement is one snapshot; VACUUM must be refused by the authorizer, not by an open transaction
             defer { catalog.close() }
             let runner = ReadOnlySQL(catalog: catalog)
             let format = output.resolvedFormat

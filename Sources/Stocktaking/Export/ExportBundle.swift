@@ -62,10 +62,24 @@ public struct ExportBundle {
 
     /// Writes a new bundle into `directory` (created when missing), points `latest` at it, and
     /// removes all but the newest `keep` bundles when `keep` is given.
+    /// Removes `.bundle-<pid>-*` directories left by runs that were killed: their process is gone.
+    /// A run still in progress (its pid alive) is left alone.
+    static func removeAbandonedTemporaries(in directory: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for name in names where name.hasPrefix(".bundle-") {
+            let parts = name.split(separator: "-")
+            guard parts.count >= 3, let pid = pid_t(parts[1]) else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                try? FileManager.default.removeItem(atPath: "\(directory)/\(name)")
+            }
+        }
+    }
+
     public func write(into directory: String, keep: Int? = nil) throws -> Result {
         if mkdir(directory, 0o700) != 0 && errno != EEXIST {
             throw SystemError(operation: "create the directory", path: directory, code: errno)
         }
+        Self.removeAbandonedTemporaries(in: directory)
         let temporaryName = ".bundle-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let temporary = "\(directory)/\(temporaryName)"
         guard mkdir(temporary, 0o700) == 0 else {
@@ -87,7 +101,7 @@ public struct ExportBundle {
     /// Every file, then the manifest, from one read transaction.
     private func writeFiles(into directory: String) throws -> Manifest {
         let database = catalog.database
-        return try database.inTransaction(.deferred) {
+        return try catalog.withSnapshot {
             // The first read starts the snapshot every later statement in the transaction sees.
             let lastBatchID = try BatchRepository(database: database).latestBatchID()
             let generatedAt = Timestamp.now()

@@ -36,7 +36,7 @@ public final class AtomicFile {
             throw SystemError(operation: "create a temporary file in", path: directory, code: errno)
         }
         descriptor = fd
-        sink = FileSink(descriptor: fd, capacity: 1 << 20)
+        sink = FileSink(descriptor: fd, capacity: 1 << 20, path: targetPath)
     }
 
     deinit {

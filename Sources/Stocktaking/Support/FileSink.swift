@@ -8,9 +8,12 @@ public final class FileSink {
     private let capacity: Int
     public private(set) var bytesWritten = 0
     private let closesDescriptor: Bool
+    /// Named in error messages.
+    private let path: String?
 
-    public init(descriptor: Int32, capacity: Int = 1 << 16, closesDescriptor: Bool = false) {
+    public init(descriptor: Int32, capacity: Int = 1 << 16, closesDescriptor: Bool = false, path: String? = nil) {
         self.descriptor = descriptor
+        self.path = path
         self.capacity = capacity
         self.closesDescriptor = closesDescriptor
         buffer.reserveCapacity(capacity)
@@ -49,7 +52,7 @@ public final class FileSink {
                 if errno == EINTR { continue }
                 let code = errno
                 buffer.removeAll(keepingCapacity: true)
-                throw SystemError(operation: "write", path: nil, code: code)
+                throw SystemError(operation: "write", path: path ?? "standard output", code: code)
             }
             offset += written
         }

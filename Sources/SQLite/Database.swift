@@ -191,9 +191,6 @@ public final class Database {
 
     public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 
-    /// The SQLite library version, e.g. "3.40.1".
-    public static var libraryVersion: String { String(cString: sqlite3_libversion()) }
-
     /// Opens `path` read-only, copies it into `destination` with the online backup API, and returns.
     /// The copy is consistent even while other connections write (https://sqlite.org/backup.html).
     public func backup(to destination: Database) throws(SQLiteError) {

@@ -127,13 +127,6 @@ final class Lookup: Sendable {
 extension ReferenceData {
     private static let separators: Set<Character> = [" ", ".", ":", "-", ",", "/"]
 
-    /// The user's text as quoted in a message: at most 40 characters, so a megabyte cell is never
-    /// echoed back (the problem's value excerpt shows the start of the cell anyway).
-    private static func echo(_ text: Substring) -> String {
-        let head = text.prefix(41)
-        return head.count > 40 ? String(head.prefix(40)) + "…" : String(head)
-    }
-
     private static func dropSeparators(_ text: Substring) -> Substring {
         text.drop { separators.contains($0) }
     }
@@ -173,7 +166,7 @@ extension ReferenceData {
         {
             let digits = rest[rest.index(after: rest.startIndex)..<digitsEnd]
             guard let line = lookup.actionLineByCodeNumber[Int(digits) ?? 0] else {
-                throw ResolutionError("no such Action Line C\(Self.echo(digits))", suggestion: leafCodesHint)
+                throw ResolutionError("no such Action Line C\(ValueParsers.excerpt(String(digits), limit: 40))", suggestion: leafCodesHint)
             }
             let tail = Self.dropSeparators(rest[digitsEnd...])
             if tail.isEmpty {
@@ -187,7 +180,7 @@ extension ReferenceData {
                     throw bareC7Error()
                 }
                 throw ResolutionError(
-                    "\"\(Self.echo(tail))\" is not one of the C7 applications",
+                    "\"\(ValueParsers.excerpt(String(tail), limit: 40))\" is not one of the C7 applications",
                     suggestion: closestMatch(to: String(tail), among: lookup.actionLineCandidates).map { "did you mean \($0)?" }
                         ?? "expected one of " + lookup.c7Applications.map(\.code).joined(separator: ", "))
             }
@@ -228,7 +221,7 @@ extension ReferenceData {
         if !digits.isEmpty {
             let number = Int(digits) ?? 0
             guard let sdg = lookup.sdgByNumber[number] else {
-                throw ResolutionError("no such SDG \(Self.echo(digits))", suggestion: "SDGs are numbered 1 to 17")
+                throw ResolutionError("no such SDG \(ValueParsers.excerpt(String(digits), limit: 40))", suggestion: "SDGs are numbered 1 to 17")
             }
             let title = Self.dropSeparators(rest.dropFirst(digits.count))
             if title.isEmpty || lookup.sdgByTitle[MatchKey.loose(title)]?.id == sdg.id { return sdg }
@@ -256,7 +249,7 @@ extension ReferenceData {
         let digits = rest.prefix { $0.isASCII && $0.isNumber }
         if !digits.isEmpty {
             guard let objective = lookup.gdcByNumber[Int(digits) ?? 0] else {
-                throw ResolutionError("no such Global Digital Compact objective \(Self.echo(digits))", suggestion: "objectives are numbered 1 to 5")
+                throw ResolutionError("no such Global Digital Compact objective \(ValueParsers.excerpt(String(digits), limit: 40))", suggestion: "objectives are numbered 1 to 5")
             }
             let title = Self.dropSeparators(rest.dropFirst(digits.count))
             if title.isEmpty || lookup.gdcByTitle[MatchKey.loose(title)]?.id == objective.id { return objective }

@@ -20,6 +20,14 @@ static inline int stocktake_bind_blob(sqlite3_stmt *stmt, int index, const void 
 }
 
 // sqlite3_config and sqlite3_db_config are variadic, which Swift cannot call.
+// Process-wide settings, before SQLite initializes itself. Memory statistics off: with them on,
+// every sqlite3_malloc and sqlite3_free takes a global mutex, a measurable cost in bulk imports,
+// and nothing here reads sqlite3_memory_used(). Returns SQLITE_MISUSE when SQLite was already
+// initialized (another library in the process got there first); that is harmless.
+static inline int stocktake_configure_library(void) {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static inline int stocktake_enable_defensive(sqlite3 *db) {
     return sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)0);
 }

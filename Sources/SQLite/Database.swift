@@ -28,6 +28,7 @@ public final class Database {
     /// - Parameters:
     ///   - busyTimeout: seconds to wait for another process's lock before failing with `SQLITE_BUSY`.
     public init(path: String, mode: Mode, busyTimeout: Double = 5) throws(SQLiteError) {
+        _ = Self.libraryConfigured
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         switch mode {
         case .readOnly:
@@ -78,6 +79,11 @@ public final class Database {
             throw error
         }
     }
+
+    /// Process-wide SQLite settings, applied once before the first connection opens.
+    private static let libraryConfigured: Void = {
+        _ = stocktake_configure_library()
+    }()
 
     deinit {
         close()

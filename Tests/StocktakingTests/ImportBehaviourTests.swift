@@ -149,6 +149,28 @@ import TestSupport
         #expect(real.counts == preview.counts)
         #expect(try fixture.scalarText("SELECT action_lines FROM project_flat WHERE external_id = 'A-1'") == "C7.e-health")
         #expect(try fixture.count("project_action_line") == 3)
+        // Imports run with foreign-key enforcement off (every id is resolved beforehand); the links
+        // they write must still all point somewhere.
+        #expect(try fixture.rows("PRAGMA foreign_key_check").isEmpty)
+    }
+
+    @Test func anImportLeavesForeignKeyEnforcementOnForItsConnection() throws {
+        let fixture = try ImportFixture()
+        func file(_ name: String, _ text: String) -> String {
+            let path = fixture.database.directory.path(name)
+            FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+            return path
+        }
+        let catalog = try fixture.database.makeCatalog(access: .write)
+        defer { catalog.close() }
+        try Importer(catalog: catalog, options: ImportOptions()).importFile(at: file("good.csv", Sample.file(Sample.row("A-1"))))
+        #expect(try catalog.database.scalarInt("PRAGMA foreign_keys") == 1)
+        // A rejected import restores it too.
+        #expect(throws: ImportRejected.self) {
+            try Importer(catalog: catalog, options: ImportOptions())
+                .importFile(at: file("bad.csv", Sample.file(Sample.row("A-2", actionLines: "C99"))))
+        }
+        #expect(try catalog.database.scalarInt("PRAGMA foreign_keys") == 1)
     }
 
     @Test func skipInvalidImportsTheValidRowsAndWritesRejects() throws {

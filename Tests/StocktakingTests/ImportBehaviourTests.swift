@@ -154,6 +154,34 @@ import TestSupport
         #expect(try fixture.rows("PRAGMA foreign_key_check").isEmpty)
     }
 
+    @Test func updatedRowsAreReindexedWhenTheImportCommits() throws {
+        let fixture = try ImportFixture()
+        try fixture.importText(Sample.file(
+            Sample.row("A-1", title: "Rural telemedicine"), Sample.row("A-2", title: "Coding clubs"),
+            Sample.row("A-3", title: "Rural schools online")))
+        // A-1 changes its title, A-2 only its description, A-3 nothing; A-4 is new.
+        let summary = try fixture.importText(Sample.file(
+            Sample.row("A-1", title: "Urban broadband"), Sample.row("A-2", title: "Coding clubs", description: "Girls code"),
+            Sample.row("A-3", title: "Rural schools online"), Sample.row("A-4", title: "Rural libraries")))
+        let counts: [Int] = [summary.counts.inserted, summary.counts.updated, summary.counts.unchanged]
+        #expect(counts == [1, 2, 1])
+        func matches(_ query: String) throws -> [String] {
+            try fixture.rows(
+                "SELECT p.external_id FROM project_fts JOIN project p ON p.id = project_fts.rowid WHERE project_fts MATCH ? ORDER BY 1",
+                [.text(query)]).map { $0[0].textValue ?? "" }
+        }
+        #expect(try matches("telemedicine").isEmpty)
+        #expect(try matches("urban") == ["A-1"])
+        #expect(try matches("girls") == ["A-2"])
+        #expect(try matches("text") == ["A-1", "A-3", "A-4"])
+        #expect(try matches("rural") == ["A-3", "A-4"])
+        let database = try fixture.database.open(.readWrite)
+        defer { database.close() }
+        try database.execute("INSERT INTO project_fts (project_fts) VALUES ('integrity-check')")
+        #expect(try database.count("search_index_stale_entry") == 0)
+        #expect(try database.count("search_index_deferral") == 0)
+    }
+
     @Test func anImportLeavesForeignKeyEnforcementOnForItsConnection() throws {
         let fixture = try ImportFixture()
         func file(_ name: String, _ text: String) -> String {
@@ -163,7 +191,7 @@ import TestSupport
         }
         let catalog = try fixture.database.makeCatalog(access: .write)
         defer { catalog.close() }
-        try Importer(catalog: catalog, options: ImportOptions()).importFile(at: file("good.csv", Sample.file(Sample.row("A-1"))))
+        _ = try Importer(catalog: catalog, options: ImportOptions()).importFile(at: file("good.csv", Sample.file(Sample.row("A-1"))))
         #expect(try catalog.database.scalarInt("PRAGMA foreign_keys") == 1)
         // A rejected import restores it too.
         #expect(throws: ImportRejected.self) {

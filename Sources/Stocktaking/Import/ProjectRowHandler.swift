@@ -78,12 +78,20 @@ final class ProjectRowHandler: ImportRowHandler {
             "INSERT INTO search_index_deferral (id, first_project_id) SELECT 1, ifnull(max(id), 0) + 1 FROM project")
     }
 
-    /// Adds the rows this import inserted to the full-text index in one pass (see `search_index_deferral`).
+    /// Brings the full-text index up to date in one pass for all rows this import wrote (see
+    /// migrations 0001 and 0004): removes the entries of the rows it updated, then adds those rows
+    /// and the ones it inserted with their new values.
     func finish() throws {
         try database.execute("""
+            INSERT INTO project_fts (project_fts, rowid, title, description, organization_name)
+            SELECT 'delete', project_id, title, description, organization_name FROM search_index_stale_entry;
+            INSERT INTO project_fts (rowid, title, description, organization_name)
+            SELECT id, title, description, organization_name FROM project
+            WHERE id IN (SELECT project_id FROM search_index_stale_entry);
             INSERT INTO project_fts (rowid, title, description, organization_name)
             SELECT id, title, description, organization_name FROM project
             WHERE id >= (SELECT first_project_id FROM search_index_deferral);
+            DELETE FROM search_index_stale_entry;
             DELETE FROM search_index_deferral;
             """)
     }

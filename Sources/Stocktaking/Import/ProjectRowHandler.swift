@@ -82,7 +82,12 @@ final class ProjectRowHandler: ImportRowHandler {
     /// migrations 0001 and 0004): removes the entries of the rows it updated, then adds those rows
     /// and the ones it inserted with their new values.
     func finish() throws {
+        // The change log's 'inserted' entries for every row this import inserted, in one statement
+        // (see migration 0005); updated rows were logged as they were written.
         try database.execute("""
+            INSERT INTO project_change (batch_id, external_id, change, line)
+            SELECT batch_id, external_id, 'inserted', source_line FROM project
+            WHERE id >= (SELECT first_project_id FROM search_index_deferral);
             INSERT INTO project_fts (project_fts, rowid, title, description, organization_name)
             SELECT 'delete', project_id, title, description, organization_name FROM search_index_stale_entry;
             INSERT INTO project_fts (rowid, title, description, organization_name)
@@ -117,7 +122,7 @@ final class ProjectRowHandler: ImportRowHandler {
 
         let existing = try repository.find(externalID: record.externalID)
         if let existing, existing.batchID == batchID {
-            return duplicate(firstLine: try batches.line(ofChangeTo: record.externalID, inBatch: batchID))
+            return duplicate(firstLine: existing.sourceLine)
         }
         if options.insertOnly, existing != nil {
             return .rejected([ImportProblem(
@@ -135,10 +140,9 @@ final class ProjectRowHandler: ImportRowHandler {
             }
             return write ? .unchanged : .validated
         }
-        switch try repository.save(record, over: existing, batchID: batchID, now: now) {
+        switch try repository.save(record, over: existing, batchID: batchID, now: now, sourceLine: line) {
         case .inserted:
-            try batches.recordChange(batchID: batchID, externalID: record.externalID, kind: .inserted, before: nil, line: line)
-            return .inserted
+            return .inserted  // logged in `finish()`
         case .updated(_, let before):
             try batches.recordChange(
                 batchID: batchID, externalID: record.externalID, kind: .updated,

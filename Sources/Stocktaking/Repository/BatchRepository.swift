@@ -81,12 +81,6 @@ public final class BatchRepository {
             [.integer(batchID), .text(externalID), .text(kind.rawValue), line.map { .integer(Int64($0)) } ?? .null, before.sqliteValue])
     }
 
-    /// The file line on which batch `batchID` wrote `externalID`, if it did.
-    public func line(ofChangeTo externalID: String, inBatch batchID: Int64) throws -> Int? {
-        try database.scalarInt(
-            "SELECT line FROM project_change WHERE batch_id = ? AND external_id = ?", [.integer(batchID), .text(externalID)])
-    }
-
     private static let columns = """
         id, kind, file_name, sha256, options, started_at, finished_at, user, inserted, updated, unchanged, rejected,
         deleted, reverts_batch_id, reverted_by_batch_id

@@ -8,6 +8,8 @@ public struct StoredProject: Sendable {
     public let updatedAt: String
     public let createdBatchID: Int64?
     public let batchID: Int64?
+    /// The line of the batch's file that last wrote the project (see migration 0005).
+    public let sourceLine: Int?
 }
 
 /// What `upsert` did.
@@ -50,7 +52,7 @@ public final class ProjectRepository {
         let statement = try database.cachedStatement("""
             SELECT id, external_id, title, description, organization_name, stakeholder_type_id, coverage, status,
                    start_date, end_date, website, contact_email, partners, activity_type, submitted_on,
-                   created_at, updated_at, created_batch_id, batch_id
+                   created_at, updated_at, created_batch_id, batch_id, source_line
             FROM project WHERE external_id = ?
             """)
         try statement.bind(externalID, at: 1)
@@ -68,7 +70,8 @@ public final class ProjectRepository {
         let stored = (
             createdAt: statement.text(at: 15) ?? "", updatedAt: statement.text(at: 16) ?? "",
             createdBatchID: statement.isNull(at: 17) ? nil : statement.int64(at: 17),
-            batchID: statement.isNull(at: 18) ? nil : statement.int64(at: 18))
+            batchID: statement.isNull(at: 18) ? nil : statement.int64(at: 18),
+            sourceLine: statement.isNull(at: 19) ? nil : statement.int(at: 19))
         statement.reset()
         record.actionLineIDs = try linkIDs("SELECT action_line_id FROM project_action_line WHERE project_id = ? ORDER BY action_line_id", id)
         record.sdgIDs = try linkIDs("SELECT sdg_id FROM project_sdg WHERE project_id = ? ORDER BY sdg_id", id)
@@ -77,7 +80,7 @@ public final class ProjectRepository {
         record.countryIDs = try linkIDs("SELECT country_id FROM project_country WHERE project_id = ? ORDER BY position", id)
         return StoredProject(
             id: id, record: record, createdAt: stored.createdAt, updatedAt: stored.updatedAt,
-            createdBatchID: stored.createdBatchID, batchID: stored.batchID)
+            createdBatchID: stored.createdBatchID, batchID: stored.batchID, sourceLine: stored.sourceLine)
     }
 
     private func linkIDs(_ sql: String, _ projectID: Int64) throws -> [Int] {
@@ -93,47 +96,52 @@ public final class ProjectRepository {
 
     /// Inserts a new project or updates the one with the same external id (links replaced).
     /// An identical record is left alone and reported as unchanged.
-    public func upsert(_ record: ProjectRecord, batchID: Int64?, now: String) throws -> UpsertOutcome {
-        try save(record, over: try find(externalID: record.externalID), batchID: batchID, now: now)
+    public func upsert(_ record: ProjectRecord, batchID: Int64?, now: String, sourceLine: Int? = nil) throws -> UpsertOutcome {
+        try save(record, over: try find(externalID: record.externalID), batchID: batchID, now: now, sourceLine: sourceLine)
     }
 
     /// `upsert` for a caller that has already looked the project up.
-    public func save(_ record: ProjectRecord, over existing: StoredProject?, batchID: Int64?, now: String) throws -> UpsertOutcome {
+    public func save(
+        _ record: ProjectRecord, over existing: StoredProject?, batchID: Int64?, now: String, sourceLine: Int? = nil
+    ) throws -> UpsertOutcome {
         if let existing {
             if record.hasSameContent(as: existing.record) { return .unchanged(id: existing.id) }
-            try update(id: existing.id, with: record, batchID: batchID, now: now)
+            try update(id: existing.id, with: record, batchID: batchID, now: now, sourceLine: sourceLine)
             return .updated(id: existing.id, before: existing.record)
         }
-        return .inserted(id: try insert(record, batchID: batchID, now: now))
+        return .inserted(id: try insert(record, batchID: batchID, now: now, sourceLine: sourceLine))
     }
 
-    public func insert(_ record: ProjectRecord, batchID: Int64?, now: String) throws -> Int64 {
+    public func insert(_ record: ProjectRecord, batchID: Int64?, now: String, sourceLine: Int? = nil) throws -> Int64 {
         let statement = try database.cachedStatement("""
             INSERT INTO project (external_id, title, description, organization_name, organization_id, stakeholder_type_id,
                 coverage, status, start_date, end_date, website, contact_email, partners, activity_type, submitted_on,
-                created_at, updated_at, created_batch_id, batch_id)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17, ?17)
+                created_at, updated_at, created_batch_id, batch_id, source_line)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17, ?17, ?18)
             """)
         try bindColumns(of: record, to: statement)
         try statement.bind(now, at: 16)
         try statement.bind(batchID, at: 17)
+        try statement.bind(sourceLine, at: 18)
         try statement.execute()
         let id = database.lastInsertRowID
         try insertLinks(of: record, projectID: id)
         return id
     }
 
-    public func update(id: Int64, with record: ProjectRecord, batchID: Int64?, now: String) throws {
+    public func update(id: Int64, with record: ProjectRecord, batchID: Int64?, now: String, sourceLine: Int? = nil) throws {
         let statement = try database.cachedStatement("""
             UPDATE project SET external_id = ?1, title = ?2, description = ?3, organization_name = ?4, organization_id = ?5,
                 stakeholder_type_id = ?6, coverage = ?7, status = ?8, start_date = ?9, end_date = ?10, website = ?11,
-                contact_email = ?12, partners = ?13, activity_type = ?14, submitted_on = ?15, updated_at = ?16, batch_id = ?17
+                contact_email = ?12, partners = ?13, activity_type = ?14, submitted_on = ?15, updated_at = ?16, batch_id = ?17,
+                source_line = ?19
             WHERE id = ?18
             """)
         try bindColumns(of: record, to: statement)
         try statement.bind(now, at: 16)
         try statement.bind(batchID, at: 17)
         try statement.bind(id, at: 18)
+        try statement.bind(sourceLine, at: 19)
         try statement.execute()
         for table in ["project_action_line", "project_sdg", "project_gdc_objective", "project_country"] {
             try database.cachedStatement("DELETE FROM \(table) WHERE project_id = ?").execute([.integer(id)])

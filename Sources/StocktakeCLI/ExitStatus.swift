@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import Glibc
 import SQLite
 import Stocktaking
 
@@ -58,7 +58,36 @@ public struct UsageError: Error, CustomStringConvertible, ExitStatusProviding {
 
 /// Writes a diagnostic line to stderr.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data(("stocktake: " + message + "\n").utf8))
+    writeToStandardError("stocktake: " + message + "\n")
+}
+
+/// Writes `text` to stderr unbuffered (diagnostics and the progress bar must appear at once).
+func writeToStandardError(_ text: String) {
+    var text = text
+    text.withUTF8 { bytes in
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(STDERR_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }  // stderr closed: nothing better to do
+            offset += written
+        }
+    }
+}
+
+/// `value` with `decimals` digits after the point (`fixed(1.234, 2)` → `1.23`), for messages.
+func fixed(_ value: Double, _ decimals: Int) -> String {
+    guard value.isFinite else { return String(value) }
+    var scale = 1.0
+    for _ in 0..<decimals { scale *= 10 }
+    let scaled = (abs(value) * scale).rounded()
+    let whole = Int(scaled / scale)
+    var text = (value < 0 && scaled > 0 ? "-" : "") + String(whole)
+    if decimals > 0 {
+        let fraction = String(Int(scaled) - whole * Int(scale))
+        text += "." + String(repeating: "0", count: decimals - fraction.count) + fraction
+    }
+    return text
 }
 
 /// Commands that implement `execute()`; `run()` turns thrown errors into a message on stderr and

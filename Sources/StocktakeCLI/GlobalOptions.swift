@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import Glibc
 import Stocktaking
 
 /// Options every command that touches the database shares.
@@ -19,7 +19,7 @@ public struct GlobalOptions: ParsableArguments {
     /// The database path: --db, else $STOCKTAKE_DB, else ./stocktaking.db.
     public var databasePath: String {
         if let db { return db }
-        if let fromEnvironment = ProcessInfo.processInfo.environment["STOCKTAKE_DB"], !fromEnvironment.isEmpty {
+        if let fromEnvironment = getenv("STOCKTAKE_DB").map({ String(cString: $0) }), !fromEnvironment.isEmpty {
             return fromEnvironment
         }
         return "stocktaking.db"

@@ -224,5 +224,20 @@ struct Resolves: Sendable, CustomTestStringConvertible {
         #expect(MatchKey.loose("ARABSAT ") == MatchKey.loose("ARABSAT"))
         #expect(MatchKey.ascii("Côte d'Ivoire") == "cote d ivoire")
         #expect(MatchKey.make("Côte") != MatchKey.make("Cote"))
+        // Decomposed input, Vietnamese stacked marks, and letters without a decomposition.
+        #expect(MatchKey.ascii("Co\u{0302}te") == "cote")
+        #expect(MatchKey.ascii("Việt Nam") == "viet nam")
+        #expect(MatchKey.ascii("Łódź Øresund") == "łodz øresund")
+        // Letters, marks and digits of any script make words; punctuation separates them.
+        #expect(MatchKey.loose("Министерство (связи)/ 2030") == MatchKey.make("министерство связи 2030"))
+        #expect(MatchKey.loose("وزارة-الاتصالات") == "وزارة الاتصالات")
+        #expect(MatchKey.loose("हिन्दी") == "हिन्दी")  // a combining vowel sign stays inside the word
+    }
+
+    @Test func textHelpers() {
+        #expect("a\r\nb\nc".replacingEvery("\n", with: "<br>") == "a\r<br>b<br>c")
+        #expect("x|y||".replacingEvery("|", with: "\\|") == "x\\|y\\|\\|")
+        #expect("naïve".replacingEvery("ï", with: "i") == "naive")
+        #expect("".replacingEvery("a", with: "b") == "")
     }
 }

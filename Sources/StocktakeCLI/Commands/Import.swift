@@ -1,6 +1,6 @@
 import ArgumentParser
 import CSV
-import Foundation
+import Glibc
 import Stocktaking
 
 extension ImportOptions.Kind: ExpressibleByArgument {}
@@ -169,7 +169,7 @@ extension StocktakeCommand {
                 var line = "\(verb) \(file == "-" ? "<stdin>" : file): \(summary.rows) rows — \(counts.inserted) inserted, \(counts.updated) updated, \(counts.unchanged) unchanged, \(counts.rejected) rejected"
                 if summary.warnings > 0 { line += ", \(summary.warnings) warning(s)" }
                 line += dryRun ? " (dry run: nothing written)" : " (batch \(summary.batchID.map(String.init) ?? "-"))"
-                line += String(format: " in %.2f s", summary.seconds)
+                line += " in " + fixed(summary.seconds, 2) + " s"
                 printError(line)
             }
             if summary.counts.rejected > 0 { throw ExitCode(ExitStatus.rejectedRows.rawValue) }
@@ -196,7 +196,7 @@ final class ImportProgressDisplay: ImportObserver {
         if shown < Self.maximumShown {
             shown += 1
             let prefix = problem.severity == .warning ? "warning: " : ""
-            FileHandle.standardError.write(Data((prefix + fileName + ":" + problem.description + "\n").utf8))
+            writeToStandardError(prefix + fileName + ":" + problem.description + "\n")
         } else {
             hidden += 1
         }
@@ -212,15 +212,16 @@ final class ImportProgressDisplay: ImportObserver {
             let filled = Int(fraction * Double(width))
             let eta = fraction > 0 ? progress.seconds / fraction - progress.seconds : 0
             text += "  [" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
-            text += String(format: " %3.0f%%  ETA %.0f s", fraction * 100, eta)
+            let percent = fixed(fraction * 100, 0)
+            text += " " + String(repeating: " ", count: max(0, 3 - percent.count)) + percent + "%  ETA " + fixed(eta, 0) + " s"
         }
-        FileHandle.standardError.write(Data(text.utf8))
+        writeToStandardError(text)
         barVisible = true
     }
 
     private func clearProgressBar() {
         if barVisible {
-            FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+            writeToStandardError("\r\u{1B}[K")
             barVisible = false
         }
     }
@@ -229,7 +230,7 @@ final class ImportProgressDisplay: ImportObserver {
     func clear() {
         clearProgressBar()
         if hidden > 0 {
-            FileHandle.standardError.write(Data("… \(hidden) more problem(s) not shown; --report FILE lists them all\n".utf8))
+            writeToStandardError("… \(hidden) more problem(s) not shown; --report FILE lists them all\n")
             hidden = 0
         }
     }

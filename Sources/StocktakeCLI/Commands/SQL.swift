@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import Glibc
 import Stocktaking
 
 extension ReadOnlySQLError: ExitStatusProviding {
@@ -71,7 +71,7 @@ extension StocktakeCommand {
 
         func execute() throws {
             let text = statement == "-"
-                ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                ? try readStandardInput()
                 : statement
             let catalog = try globals.open(.read, snapshot: false)  // one statement is one snapshot; VACUUM must be refused by the authorizer, not by an open transaction
             defer { catalog.close() }
@@ -91,4 +91,20 @@ extension StocktakeCommand {
             try printer?.finish()
         }
     }
+}
+
+/// All of stdin as text (`stocktake sql -`); invalid UTF-8 becomes U+FFFD and SQLite reports the error.
+private func readStandardInput() throws -> String {
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+    while true {
+        let count = buffer.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+        if count < 0 {
+            if errno == EINTR { continue }
+            throw SystemError(operation: "read", path: "<stdin>", code: errno)
+        }
+        if count == 0 { break }
+        bytes.append(contentsOf: buffer[0..<count])
+    }
+    return String(decoding: bytes, as: UTF8.self)
 }

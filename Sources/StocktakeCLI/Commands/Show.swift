@@ -87,7 +87,7 @@ extension StocktakeCommand {
                 let lines = entry.values.flatMap { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
                 for (index, line) in (lines.isEmpty ? [""] : lines).enumerated() {
                     let key = index == 0 ? entry.key : ""
-                    let value = line.replacingOccurrences(of: "\r", with: "")
+                    let value = line.replacingEvery("\r", with: "")
                     out += value.isEmpty ? key + "\n" : key + String(repeating: " ", count: width - key.count + 2) + value + "\n"
                 }
             }

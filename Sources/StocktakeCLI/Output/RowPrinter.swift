@@ -1,5 +1,6 @@
 import CSV
-import Foundation
+import FoundationEssentials
+import Glibc
 import Stocktaking
 
 /// One value in a printed row.
@@ -115,11 +116,11 @@ final class RowPrinter {
     }
 
     static func markdownEscaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\")
-            .replacingOccurrences(of: "|", with: "\\|")
-            .replacingOccurrences(of: "\r\n", with: "<br>")
-            .replacingOccurrences(of: "\n", with: "<br>")
-            .replacingOccurrences(of: "\r", with: "<br>")
+        text.replacingEvery("\\", with: "\\\\")
+            .replacingEvery("|", with: "\\|")
+            .replacingEvery("\r\n", with: "<br>")
+            .replacingEvery("\n", with: "<br>")
+            .replacingEvery("\r", with: "<br>")
     }
 
     /// Prints a whole result in one call.
@@ -134,7 +135,7 @@ final class RowPrinter {
 enum Terminal {
     /// The terminal's width in columns ($COLUMNS, else the tty size, else 100).
     static func width() -> Int {
-        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 20 { return columns }
+        if let columns = getenv("COLUMNS").flatMap({ Int(String(cString: $0)) }), columns > 20 { return columns }
         var size = winsize()
         if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 { return Int(size.ws_col) }
         return 100
@@ -198,8 +199,8 @@ struct TableLayout {
 
     static func oneLine(_ text: String) -> String {
         guard text.contains(where: \.isNewline) || text.contains("\t") else { return text }
-        return text.replacingOccurrences(of: "\r\n", with: "↵").replacingOccurrences(of: "\n", with: "↵")
-            .replacingOccurrences(of: "\r", with: "↵").replacingOccurrences(of: "\t", with: " ")
+        return text.replacingEvery("\r\n", with: "↵").replacingEvery("\n", with: "↵")
+            .replacingEvery("\r", with: "↵").replacingEvery("\t", with: " ")
     }
 
     static func fit(_ text: String, to width: Int) -> String {

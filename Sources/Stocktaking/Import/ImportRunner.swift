@@ -1,7 +1,6 @@
 import CSV
 import Digest
 import Glibc
-import Foundation
 import SQLite
 
 /// Hears about an import as it runs: problems as they are found, and progress.
@@ -227,7 +226,7 @@ final class ImportRunner<Handler: ImportRowHandler> {
         preparer: Preparer, keepFields: Bool, pipe: RowPipe<Preparer.Value>
     ) {
         let owned = Handoff(value: (reader, hashing, preparer))
-        let thread = Thread {
+        startThread(stackSize: 8 << 20) {
             let (reader, hashing, preparer) = owned.value
             defer { pipe.producerFinished() }
             var chunk: [PipeItem<Preparer.Value>] = []
@@ -265,8 +264,6 @@ final class ImportRunner<Handler: ImportRowHandler> {
                 sha256: hashing.hexDigest()))
             _ = pipe.put(chunk, bytesRead: reader.bytesConsumed)
         }
-        thread.stackSize = 8 << 20
-        thread.start()
     }
 
     /// Keeps `ANALYZE` statistics current after large imports so the planner picks the link indexes;

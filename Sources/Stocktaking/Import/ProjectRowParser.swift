@@ -175,11 +175,3 @@ extension Result {
     }
 }
 
-extension String {
-    /// Unicode NFC, with a fast path for ASCII (already normalized).
-    var precomposedNFC: String {
-        utf8.allSatisfy { $0 < 0x80 } ? self : precomposedStringWithCanonicalMapping
-    }
-}
-
-import Foundation

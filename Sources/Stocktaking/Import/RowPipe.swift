@@ -1,5 +1,3 @@
-import Foundation
-
 /// A row as prepared on the reading thread: validated without the database, or rejected.
 enum PreparedRow<Value: Sendable>: Sendable {
     case valid(Value)
@@ -20,7 +18,7 @@ enum PipeItem<Value: Sendable>: Sendable {
 /// Reading, decoding, hashing and validating overlap with SQLite writing on the second core; the
 /// bound (a few thousand rows) keeps memory constant whatever the file size.
 final class RowPipe<Value: Sendable>: @unchecked Sendable {
-    private let condition = NSCondition()
+    private let condition = Condition()
     private var chunks: [[PipeItem<Value>]] = []
     private var cancelled = false
     private var producerDone = false

@@ -153,7 +153,7 @@ public struct SearchPlan: Sendable, Equatable {
             if term.unicodeScalars.contains(where: Self.isUnsegmentedScript) {
                 substrings.append(term)
             } else {
-                ftsTerms.append("\"" + term.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
+                ftsTerms.append("\"" + term.replacingEvery("\"", with: "\"\"") + "\"")
             }
         }
         guard !ftsTerms.isEmpty || !substrings.isEmpty else { return nil }

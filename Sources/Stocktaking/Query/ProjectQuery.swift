@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SQLite
 
 /// A column `find` can print. Link columns hold lists (Action Line codes, SDG numbers, …).
@@ -48,7 +48,7 @@ public enum ProjectField: String, Sendable, CaseIterable {
     public static func list(parsing text: String) throws(ResolutionError) -> [ProjectField] {
         var fields: [ProjectField] = []
         for item in text.split(separator: ",") {
-            let name = item.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "-", with: "_")
+            let name = item.trimmingWhitespace().lowercased().replacingEvery("-", with: "_")
             if name.isEmpty { continue }
             if name == "all" {
                 fields += allCases.filter { $0 != .snippet }
@@ -92,7 +92,7 @@ public struct ProjectSort: Sendable, Equatable {
 
     /// Parses `title`, `title:desc`, `submitted_on:asc` or `-submitted_on` (descending).
     public init(parsing text: String) throws(ResolutionError) {
-        var name = Substring(text.trimmingCharacters(in: .whitespaces).lowercased())
+        var name = Substring(text.trimmingWhitespace().lowercased())
         var descending = false
         if name.hasPrefix("-") {
             descending = true
@@ -106,7 +106,7 @@ public struct ProjectSort: Sendable, Equatable {
             }
             name = name[..<colon]
         }
-        guard let key = Key(rawValue: name.replacingOccurrences(of: "-", with: "_")) else {
+        guard let key = Key(rawValue: name.replacingEvery("-", with: "_")) else {
             throw ResolutionError(
                 "no such sort key \"\(text)\"", suggestion: "expected one of: " + Key.allCases.map(\.rawValue).joined(separator: ", "))
         }
@@ -406,7 +406,7 @@ private struct ColumnStatement {
         let context = 24
         for text in texts {
             for term in terms {
-                guard let range = text.range(of: term) else { continue }
+                guard let range = text.firstRange(of: term) else { continue }
                 let start = text.index(range.lowerBound, offsetBy: -context, limitedBy: text.startIndex) ?? text.startIndex
                 let end = text.index(range.upperBound, offsetBy: context, limitedBy: text.endIndex) ?? text.endIndex
                 return (start > text.startIndex ? "…" : "") + text[start..<range.lowerBound] + "[" + text[range] + "]"

@@ -31,7 +31,7 @@ public enum StatisticsDimension: String, Sendable, CaseIterable {
 
     /// A column name for output (`action_line`, `sdg`, `stakeholder_type`…).
     public var columnName: String {
-        rawValue.replacingOccurrences(of: "-", with: "_")
+        rawValue.replacingEvery("-", with: "_")
     }
 
     /// How a value heads a column of a cross tab: `SDG 4`, `GDC 2`, else its code.

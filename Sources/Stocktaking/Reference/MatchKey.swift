@@ -1,5 +1,3 @@
-import Foundation
-
 /// The folded form of text that is *matched* rather than stored: codes, list items, enumerations,
 /// country and organization names.
 ///
@@ -15,7 +13,7 @@ public enum MatchKey {
             break
         }
         if ascii { return foldASCII(text.utf8) }
-        var folded = String(text).precomposedStringWithCanonicalMapping.lowercased()
+        var folded = String(text).precomposedNFC.lowercased()
         folded = String(String.UnicodeScalarView(folded.unicodeScalars.map(foldLookAlike)))
         return foldASCII(folded.utf8)
     }
@@ -68,7 +66,7 @@ public enum MatchKey {
             if scalar == "&" {
                 if !current.isEmpty { words.append(current); current = "" }
                 words.append("and")
-            } else if CharacterSet.alphanumerics.contains(scalar) {
+            } else if scalar.isAlphanumeric {
                 current.unicodeScalars.append(scalar)
             } else if !current.isEmpty {
                 words.append(current)
@@ -81,7 +79,7 @@ public enum MatchKey {
 
     /// Strips diacritics as well (`Côte` → `cote`), for the loosest matching and suggestions.
     public static func ascii(_ text: some StringProtocol) -> String {
-        loose(text).folding(options: [.diacriticInsensitive], locale: nil)
+        loose(text).withoutDiacritics
     }
 }
 

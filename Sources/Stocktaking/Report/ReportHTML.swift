@@ -152,7 +152,7 @@ public enum ReportHTML {
         var svg = "<div class=\"scroll\"><svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" style=\"min-width: \(Int(width * 0.8))px\" role=\"img\" aria-label=\"Action Line by SDG heat map\">"
         for (column, value) in matrix.columns.enumerated() {
             let x = labelWidth + cell * (Double(column) + 0.5)
-            svg += "<text x=\(attr(x)) y=\"18\" text-anchor=\"middle\">\(escaped(matrix.columnDimension.heading(for: value).replacingOccurrences(of: "SDG ", with: "")))</text>"
+            svg += "<text x=\(attr(x)) y=\"18\" text-anchor=\"middle\">\(escaped(matrix.columnDimension.heading(for: value).replacingEvery("SDG ", with: "")))</text>"
         }
         for (row, value) in matrix.rows.enumerated() {
             let y = header + cell * Double(row)

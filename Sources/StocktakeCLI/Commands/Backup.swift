@@ -4,6 +4,7 @@ import Stocktaking
 extension StocktakeCommand {
     struct Backup: StocktakeSubcommand {
         static let configuration = CommandConfiguration(
+            commandName: "backup",
             abstract: "Copy the database to a file, consistently, while others keep reading and writing.",
             discussion: """
                 Uses SQLite's online backup API into a temporary file next to PATH, checks the copy with

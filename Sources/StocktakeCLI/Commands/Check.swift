@@ -8,6 +8,7 @@ extension StocktakeCommand {
         }
 
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Check the database's integrity and the data's quality; exit 3 when anything is found.",
             discussion: """
                 Runs PRAGMA integrity_check and foreign_key_check, then looks for projects without Action Lines

@@ -11,6 +11,7 @@ extension ExportError: ExitStatusProviding {
 extension StocktakeCommand {
     struct Export: StocktakeSubcommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Export projects (or prizes, organizations, import batches) as CSV, TSV, JSON or NDJSON, or write a nightly bundle.",
             discussion: """
                 CSV and TSV use the import's canonical header and forms (links as ';' lists, absent values empty,

@@ -18,6 +18,7 @@ extension Cell {
 extension StocktakeCommand {
     struct Find: StocktakeSubcommand {
         static let configuration = CommandConfiguration(
+            commandName: "find",
             abstract: "List the projects that match the filters.",
             discussion: """
                 Filters combine with AND; repeating a filter, or giving a comma list, means OR. An unknown

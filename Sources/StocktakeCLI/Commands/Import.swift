@@ -16,6 +16,7 @@ extension BatchOperationRefused: ExitStatusProviding {
 extension StocktakeCommand {
     struct Import: StocktakeSubcommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Import a CSV file of projects (or prizes) into the database, all or nothing.",
             discussion: """
                 The whole file is validated and written in one transaction. If any row is invalid, nothing is

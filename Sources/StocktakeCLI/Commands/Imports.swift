@@ -4,6 +4,7 @@ import Stocktaking
 extension StocktakeCommand {
     struct Imports: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "imports",
             abstract: "List, show and revert import batches.",
             subcommands: [List.self, ShowBatch.self, Revert.self],
             defaultSubcommand: List.self)
@@ -11,6 +12,7 @@ extension StocktakeCommand {
 
     struct Delete: StocktakeSubcommand {
         static let configuration = CommandConfiguration(
+            commandName: "delete",
             abstract: "Delete projects by external_id, recorded as a batch that `imports revert` can undo.",
             discussion: "All or nothing: if any id is unknown, nothing is deleted (exit 65).")
 
@@ -74,6 +76,7 @@ extension StocktakeCommand.Imports {
 
     struct Revert: StocktakeSubcommand {
         static let configuration = CommandConfiguration(
+            commandName: "revert",
             abstract: "Undo one batch: remove what it inserted, restore what it updated or deleted.",
             discussion: "Refused when a later batch changed the same projects; revert those first.")
         @OptionGroup var globals: GlobalOptions

@@ -5,6 +5,7 @@ import Stocktaking
 extension StocktakeCommand {
     struct Init: StocktakeSubcommand {
         static let configuration = CommandConfiguration(
+            commandName: "init",
             abstract: "Create the database (or upgrade it) with the schema and the WSIS reference data.")
 
         @OptionGroup var globals: GlobalOptions
@@ -19,6 +20,7 @@ extension StocktakeCommand {
 
     struct Migrate: StocktakeSubcommand {
         static let configuration = CommandConfiguration(
+            commandName: "migrate",
             abstract: "Apply pending schema migrations, or list them with --status.",
             discussion: "The migrations are carried inside the binary. --status never changes the database.")
 

@@ -4,6 +4,7 @@ import Stocktaking
 extension StocktakeCommand {
     struct Ref: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "ref",
             abstract: "List the reference data: Action Lines, SDGs, GDC objectives, countries, regions, stakeholder types.",
             subcommands: [ActionLines.self, SDGs.self, GDC.self, Countries.self, Regions.self, StakeholderTypes.self])
     }

@@ -8,6 +8,7 @@ extension StocktakeCommand {
         }
 
         static let configuration = CommandConfiguration(
+            commandName: "report",
             abstract: "Write the stocktaking report: totals, years, Action Lines, SDGs, regions, the Action Line × SDG heat map, prizes and data quality.",
             discussion: """
                 HTML is one self-contained file (inline CSS and SVG, nothing fetched), readable on a phone and

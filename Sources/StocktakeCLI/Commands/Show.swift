@@ -19,6 +19,7 @@ extension StocktakeCommand {
         }
 
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show one project in full: fields, links with titles, prizes and the batches that wrote it.",
             discussion: """
                 The external id matches ignoring case. A missing id exits with status 1.

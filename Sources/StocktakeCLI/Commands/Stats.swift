@@ -7,6 +7,7 @@ extension FacetOrder: ExpressibleByArgument {}
 extension StocktakeCommand {
     struct Stats: StocktakeSubcommand {
         static let configuration = CommandConfiguration(
+            commandName: "stats",
             abstract: "Count projects per Action Line, SDG, region, year…, cross two dimensions, or print the WSIS–SDG matrix.",
             discussion: """
                 Takes every filter of `find`. A project linked to two values counts once in each, so the rows can

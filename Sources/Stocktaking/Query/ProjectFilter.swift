@@ -35,7 +35,9 @@ public struct ProjectFilter: Sendable, Equatable {
     public var isEmpty: Bool { self == ProjectFilter() }
 
     /// A condition on `project` aliased as `alias`, with its arguments; `1` when nothing is filtered.
-    public func condition(projectAlias alias: String = "p") -> (sql: String, arguments: [SQLiteValue]) {
+    /// - Parameter ftsMatchedByJoin: the statement already joins `project_fts` with the search's
+    ///   MATCH (to rank by relevance), so the condition leaves it out instead of running it twice.
+    public func condition(projectAlias alias: String = "p", ftsMatchedByJoin: Bool = false) -> (sql: String, arguments: [SQLiteValue]) {
         var clauses: [String] = []
         var arguments: [SQLiteValue] = []
         func placeholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ", ") }
@@ -114,7 +116,7 @@ public struct ProjectFilter: Sendable, Equatable {
             arguments += importBatchIDs.map { .integer($0) }
         }
         if let search, let plan = SearchPlan(search, rawFTS: searchUsesFTSSyntax) {
-            if let match = plan.ftsQuery {
+            if let match = plan.ftsQuery, !ftsMatchedByJoin {
                 clauses.append("\(alias).id IN (SELECT rowid FROM project_fts WHERE project_fts MATCH ?)")
                 arguments.append(.text(match))
             }

@@ -153,8 +153,9 @@ public struct ProjectQuery: Sendable {
     /// Ids read per execution of the column statement.
     static let chunkSize = 256
 
-    /// Title matches weigh most, then organization, then description.
-    static let rankExpression = "bm25(project_fts, 5.0, 1.0, 2.0)"
+    /// bm25 with title matches weighing most, then organization, then description: the index's
+    /// rank function (migration 0006).
+    static let rankExpression = "project_fts.rank"
 
     public init(
         filter: ProjectFilter = ProjectFilter(), fields: [ProjectField] = ProjectField.defaultFields,
@@ -223,24 +224,31 @@ public struct ProjectQuery: Sendable {
 
     /// The statement that selects the ids of the page, in order.
     func pageStatementSQL() -> (sql: String, arguments: [SQLiteValue]) {
-        let condition = filter.condition(projectAlias: "p")
+        let plan = searchPlan
+        let joinsSearch = isRankedByRelevance && plan?.ftsQuery != nil
+        let condition = filter.condition(projectAlias: "p", ftsMatchedByJoin: joinsSearch)
         var arguments: [SQLiteValue] = []
         var sql: String
         var orderTerms: [String] = []
-        let plan = searchPlan
-        if isRankedByRelevance, let match = plan?.ftsQuery {
+        if joinsSearch, let match = plan?.ftsQuery {
             sql = "SELECT p.id FROM project_fts JOIN project p ON p.id = project_fts.rowid WHERE project_fts MATCH ? AND "
             arguments.append(.text(match))
-            if sort.isEmpty { orderTerms.append(Self.rankExpression) }
         } else {
             sql = "SELECT p.id FROM project p WHERE "
         }
         sql += condition.sql
         arguments += condition.arguments
-        for term in sort where term.key != .relevance || isRankedByRelevance {
-            orderTerms.append(term.expression + (term.descending ? " DESC NULLS LAST" : " ASC NULLS LAST"))
+        if joinsSearch && sort.isEmpty {
+            // Rank alone, without the external_id tie-break: FTS5 then sorts the matches itself and
+            // the join reads project rows for this page only (migration 0006). Equal ranks keep
+            // FTS5's order, which is the same for the same database.
+            orderTerms = [Self.rankExpression]
+        } else {
+            for term in sort where term.key != .relevance || isRankedByRelevance {
+                orderTerms.append(term.expression + (term.descending ? " DESC NULLS LAST" : " ASC NULLS LAST"))
+            }
+            orderTerms.append("p.external_id")
         }
-        orderTerms.append("p.external_id")
         sql += " ORDER BY " + orderTerms.joined(separator: ", ") + " LIMIT ? OFFSET ?"
         arguments += [.integer(Int64(limit ?? -1)), .integer(Int64(max(0, offset)))]
         return (sql, arguments)

@@ -46,7 +46,7 @@ let package = Package(
 
         // Build-time embedding of Migrations/*.sql into the Stocktaking module, so the binary
         // carries its schema and does not depend on the working directory.
-        .executableTarget(name: "MigrationEmbedder"),
+        .executableTarget(name: "MigrationEmbedder", dependencies: ["Digest"]),
         .plugin(
             name: "EmbedMigrationsPlugin",
             capability: .buildTool(),

@@ -3,7 +3,7 @@ import SQLite
 /// The migrations carried inside the binary (embedded from `Migrations/*.sql` at build time).
 public enum Schema {
     public static let migrations: [Migration] = embeddedMigrationFiles.map {
-        Migration(identifier: $0.identifier, sql: $0.sql)
+        Migration(identifier: $0.identifier, sql: $0.sql, checksum: $0.checksum)
     }
 
     public static let migrator = Migrator(migrations: migrations)

@@ -20,6 +20,8 @@ import Testing
             let contents = try #require(fileContents(file.path))
             let embedded = try #require(Schema.migrations.first { $0.identifier == identifier }, "\(identifier) is not embedded")
             #expect(Array(embedded.sql.utf8) == Array(contents), "\(identifier): embedded SQL differs from the file")
+            // The checksum was computed at build time; it must be the embedded SQL's.
+            #expect(embedded.checksum == Migration(identifier: identifier, sql: embedded.sql).checksum, "\(identifier): stale checksum")
         }
         #expect(Schema.migrations.map(\.identifier) == files.map { $0.deletingPathExtension().lastPathComponent })
         #expect(Schema.version == files.last?.deletingPathExtension().lastPathComponent)

@@ -218,11 +218,14 @@ class Harness:
             db = self.fresh("memory.db", template=empty)
             return run_timed([self.binary, "import", "--quiet", "--db", db, csv])
 
-        self.compare(f"import {rows:,} rows (peak memory)", ours, None, 1)
+        self.compare(f"import {rows:,} rows (peak memory, one run)", ours, None, 1)
         database = os.path.join(self.work, "memory.db")
         out = os.path.join(self.work, "memory-export.csv")
-        self.compare(f"export --format csv {rows:,} projects (peak memory)",
+        self.compare(f"export --format csv {rows:,} projects (peak memory, one run)",
                      lambda: run_timed([self.binary, "export", "--db", database, "--out", out]), None, 1)
+        self.compare(f"export --format ndjson {rows:,} projects (peak memory, one run)",
+                     lambda: run_timed([self.binary, "export", "--db", database, "--format", "ndjson", "--out", out]), None, 1)
+        os.remove(out)
 
     # ------------------------------------------------------------------ output
 

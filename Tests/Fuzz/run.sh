@@ -49,9 +49,13 @@ build_csv_reader() {
 
 build_resolvers() {
     # The schema, embedded the way Sources/EmbedMigrationsPlugin does it.
-    if needs_build "$out/bin/MigrationEmbedder" Sources/MigrationEmbedder; then
+    # The embedder is a build tool: compiled without instrumentation, with its own Digest.
+    if needs_build "$out/bin/MigrationEmbedder" Sources/MigrationEmbedder Sources/Digest; then
         echo "fuzz: compiling MigrationEmbedder" >&2
-        "$swiftc" -O Sources/MigrationEmbedder/main.swift -o "$out/bin/MigrationEmbedder"
+        mkdir -p "$out/host"
+        "$swiftc" -O -parse-as-library -module-name Digest -emit-library -static -emit-module \
+            -emit-module-path "$out/host/Digest.swiftmodule" -o "$out/host/libDigest.a" Sources/Digest/*.swift
+        "$swiftc" -O -I "$out/host" -L "$out/host" -lDigest Sources/MigrationEmbedder/main.swift -o "$out/bin/MigrationEmbedder"
     fi
     if needs_build "$out/gen/EmbeddedMigrations.swift" Migrations "$out/bin/MigrationEmbedder"; then
         "$out/bin/MigrationEmbedder" "$out/gen/EmbeddedMigrations.swift" Migrations/*.sql

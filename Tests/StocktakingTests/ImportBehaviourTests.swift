@@ -182,6 +182,34 @@ import TestSupport
         #expect(try database.count("search_index_deferral") == 0)
     }
 
+    @Test func anUpdateRewritesOnlyWhatChanged() throws {
+        let fixture = try ImportFixture()
+        try fixture.importText(Sample.file(Sample.row("A-1", actionLines: "C5;C6", countries: "KE;UG")))
+        func linkRows() throws -> [[SQLiteValue]] {
+            try fixture.rows("""
+                SELECT 'al', action_line_id, NULL FROM project_action_line UNION ALL
+                SELECT 'c', country_id, position FROM project_country UNION ALL SELECT 's', sdg_id, NULL FROM project_sdg
+                ORDER BY 1, 2
+                """)
+        }
+        let links = try linkRows()
+        // Only the status changes: the links and the search index are left as they were.
+        let statusOnly = Sample.file(Sample.row("A-1", actionLines: "C5;C6", countries: "KE;UG"))
+            .replacingOccurrences(of: ",ongoing,", with: ",completed,")
+        #expect(try fixture.importText(statusOnly).counts.updated == 1)
+        #expect(try linkRows() == links)
+        #expect(try fixture.scalarText("SELECT status FROM project") == "completed")
+        // Then only the countries.
+        #expect(try fixture.importText(Sample.file(Sample.row("A-1", actionLines: "C5;C6", countries: "KE;TZ"))
+            .replacingOccurrences(of: ",ongoing,", with: ",completed,")).counts.updated == 1)
+        #expect(try fixture.scalarText("SELECT countries FROM project_flat") == "KE;TZ")
+        #expect(try fixture.scalarText("SELECT action_lines FROM project_flat") == "C5;C6")
+        let database = try fixture.database.open(.readWrite)
+        defer { database.close() }
+        try database.execute("INSERT INTO project_fts (project_fts) VALUES ('integrity-check')")
+        #expect(try database.rows("PRAGMA foreign_key_check").isEmpty)
+    }
+
     @Test func anImportLeavesForeignKeyEnforcementOnForItsConnection() throws {
         let fixture = try ImportFixture()
         func file(_ name: String, _ text: String) -> String {

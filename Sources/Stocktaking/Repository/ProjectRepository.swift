@@ -106,7 +106,7 @@ public final class ProjectRepository {
     ) throws -> UpsertOutcome {
         if let existing {
             if record.hasSameContent(as: existing.record) { return .unchanged(id: existing.id) }
-            try update(id: existing.id, with: record, batchID: batchID, now: now, sourceLine: sourceLine)
+            try update(id: existing.id, with: record, batchID: batchID, now: now, sourceLine: sourceLine, previous: existing.record)
             return .updated(id: existing.id, before: existing.record)
         }
         return .inserted(id: try insert(record, batchID: batchID, now: now, sourceLine: sourceLine))
@@ -129,7 +129,11 @@ public final class ProjectRepository {
         return id
     }
 
-    public func update(id: Int64, with record: ProjectRecord, batchID: Int64?, now: String, sourceLine: Int? = nil) throws {
+    /// - Parameter previous: the project as stored, when the caller has it: link tables whose ids did
+    ///   not change are then left alone instead of being deleted and written again.
+    public func update(
+        id: Int64, with record: ProjectRecord, batchID: Int64?, now: String, sourceLine: Int? = nil, previous: ProjectRecord? = nil
+    ) throws {
         let statement = try database.cachedStatement("""
             UPDATE project SET external_id = ?1, title = ?2, description = ?3, organization_name = ?4, organization_id = ?5,
                 stakeholder_type_id = ?6, coverage = ?7, status = ?8, start_date = ?9, end_date = ?10, website = ?11,
@@ -143,10 +147,16 @@ public final class ProjectRepository {
         try statement.bind(id, at: 18)
         try statement.bind(sourceLine, at: 19)
         try statement.execute()
-        for table in ["project_action_line", "project_sdg", "project_gdc_objective", "project_country"] {
+        let changed = LinkTables(
+            actionLines: previous?.actionLineIDs != record.actionLineIDs, sdgs: previous?.sdgIDs != record.sdgIDs,
+            gdcObjectives: previous?.gdcObjectiveIDs != record.gdcObjectiveIDs, countries: previous?.countryIDs != record.countryIDs)
+        for (table, isChanged) in [
+            ("project_action_line", changed.actionLines), ("project_sdg", changed.sdgs),
+            ("project_gdc_objective", changed.gdcObjectives), ("project_country", changed.countries),
+        ] where isChanged {
             try database.cachedStatement("DELETE FROM \(table) WHERE project_id = ?").execute([.integer(id)])
         }
-        try insertLinks(of: record, projectID: id)
+        try insertLinks(of: record, projectID: id, only: changed)
     }
 
     /// Deletes a project (links and prizes cascade). Returns what was deleted.
@@ -176,9 +186,14 @@ public final class ProjectRepository {
 
     private lazy var linkStatements: (actionLine: Statement, sdg: Statement, gdc: Statement, country: Statement)? = nil
 
+    /// Which link tables to write.
+    private struct LinkTables {
+        var actionLines = true, sdgs = true, gdcObjectives = true, countries = true
+    }
+
     /// Writes the link rows; the statements are prepared once per repository (bulk imports run this
     /// for every row, so no per-call lookup or allocation).
-    private func insertLinks(of record: ProjectRecord, projectID: Int64) throws {
+    private func insertLinks(of record: ProjectRecord, projectID: Int64, only tables: LinkTables = LinkTables()) throws {
         if linkStatements == nil {
             linkStatements = (
                 try database.prepare("INSERT INTO project_action_line (project_id, action_line_id) VALUES (?, ?)"),
@@ -196,10 +211,10 @@ public final class ProjectRepository {
                 statement.reset()
             }
         }
-        try insert(statements.actionLine, record.actionLineIDs)
-        try insert(statements.sdg, record.sdgIDs)
-        try insert(statements.gdc, record.gdcObjectiveIDs)
-        try insert(statements.country, record.countryIDs, withPosition: true)
+        if tables.actionLines { try insert(statements.actionLine, record.actionLineIDs) }
+        if tables.sdgs { try insert(statements.sdg, record.sdgIDs) }
+        if tables.gdcObjectives { try insert(statements.gdc, record.gdcObjectiveIDs) }
+        if tables.countries { try insert(statements.country, record.countryIDs, withPosition: true) }
     }
 
     /// The organization a project belongs to: one per normalized name and first country, so

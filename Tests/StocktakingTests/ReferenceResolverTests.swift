@@ -234,6 +234,34 @@ struct Resolves: Sendable, CustomTestStringConvertible {
         #expect(MatchKey.loose("हिन्दी") == "हिन्दी")  // a combining vowel sign stays inside the word
     }
 
+    /// `loose` has a fast path for ASCII; it must give what the general rule gives: words of
+    /// letters and digits, `&` as "and", everything else a separator.
+    @Test func looseKeysOfASCIITextFollowTheGeneralRule() {
+        func reference(_ text: String) -> String {
+            var words: [String] = []
+            var current = ""
+            for character in MatchKey.make(text) {
+                if character == "&" {
+                    if !current.isEmpty { words.append(current); current = "" }
+                    words.append("and")
+                } else if character.isLetter || character.isNumber {
+                    current.append(character)
+                } else if !current.isEmpty {
+                    words.append(current)
+                    current = ""
+                }
+            }
+            if !current.isEmpty { words.append(current) }
+            return words.joined(separator: " ")
+        }
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("aZ09 &-_.,()'\"\t/&&  Ministry of ICT & Innovation")
+        for _ in 0..<2_000 {
+            let text = String((0..<Int.random(in: 0...24, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            #expect(MatchKey.loose(text) == reference(text), "\(text.debugDescription)")
+        }
+    }
+
     @Test func textHelpers() {
         #expect("a\r\nb\nc".replacingEvery("\n", with: "<br>") == "a\r<br>b<br>c")
         #expect("x|y||".replacingEvery("|", with: "\\|") == "x\\|y\\|\\|")

@@ -60,6 +60,7 @@ public enum MatchKey {
     /// `Ministry of Education ( MOE )` and `ministry of education (moe)` meet.
     public static func loose(_ text: some StringProtocol) -> String {
         let key = make(text)
+        if key.utf8.allSatisfy({ $0 < 0x80 }) { return looseASCII(key.utf8) }
         var words: [String] = []
         var current = ""
         for scalar in key.unicodeScalars {
@@ -75,6 +76,31 @@ public enum MatchKey {
         }
         if !current.isEmpty { words.append(current) }
         return words.joined(separator: " ")
+    }
+
+    /// `loose` for ASCII text already through `make` (lower-cased): the same words without the
+    /// Unicode property lookups, since titles and organization names are mostly ASCII.
+    private static func looseASCII(_ bytes: String.UTF8View) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 8)
+        var inWord = false
+        func startWord() {
+            if !out.isEmpty { out.append(0x20) }
+            inWord = true
+        }
+        for byte in bytes {
+            if byte == UInt8(ascii: "&") {
+                startWord()
+                out.append(contentsOf: "and".utf8)
+                inWord = false
+            } else if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) {
+                if !inWord { startWord() }
+                out.append(byte)
+            } else {
+                inWord = false
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Strips diacritics as well (`Côte` → `cote`), for the loosest matching and suggestions.

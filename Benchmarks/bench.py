@@ -6,7 +6,8 @@ Usage:
                                 [--memory-rows 1000000] [--binary PATH]
 
 With no arguments it does everything: the import, query and export suites on 1,200 and 100,000 rows,
-and the memory suite (import and exports, one run each) on 1,000,000 rows; about 15 minutes on two cores.
+and the memory suite (import and exports, one run each) on 1,000,000 rows: about three minutes on two
+cores once the data sets exist (generating them, the first time, takes longer).
 It builds the release binary (unless --binary is given), generates the data sets with the repo's
 generator (Fixtures/generate.py) into Benchmarks/data/ (not committed), runs every benchmark of the
 chosen suites --runs times alternating stocktake and its sqlite3 reference, and prints one Markdown

@@ -61,18 +61,11 @@ func printError(_ message: String) {
     writeToStandardError("stocktake: " + message + "\n")
 }
 
-/// Writes `text` to stderr unbuffered (diagnostics and the progress bar must appear at once).
+/// Writes `text` to stderr at once (diagnostics and the progress bar must not wait in a buffer).
 func writeToStandardError(_ text: String) {
-    var text = text
-    text.withUTF8 { bytes in
-        var offset = 0
-        while offset < bytes.count {
-            let written = write(STDERR_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { return }  // stderr closed: nothing better to do
-            offset += written
-        }
-    }
+    let sink = FileSink(descriptor: STDERR_FILENO, capacity: text.utf8.count, path: "standard error")
+    try? sink.write(text)
+    try? sink.flush()  // stderr closed or full: there is nowhere left to report it
 }
 
 /// `value` with `decimals` digits after the point (`fixed(1.234, 2)` → `1.23`), for messages.

@@ -12,6 +12,7 @@ import TestSupport
             arguments: ["import", Fixtures.url("projects-sample.csv").path], currentDirectory: directory.url)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("1200 rows — 1200 inserted"))
+        #expect(result.stderr.contains(/\(batch 1\) in \d+\.\d\d s\n/))
         #expect(filePermissions(directory.path("stocktaking.db")) == 0o600)
         let database = try Database(path: directory.path("stocktaking.db"), mode: .readOnly)
         #expect(try database.count("project") == 1200)

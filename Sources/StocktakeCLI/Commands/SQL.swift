@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSV
 import Glibc
 import Stocktaking
 
@@ -95,15 +96,10 @@ extension StocktakeCommand {
 
 /// All of stdin as text (`stocktake sql -`); invalid UTF-8 becomes U+FFFD and SQLite reports the error.
 private func readStandardInput() throws -> String {
+    var source = FileByteSource(fileDescriptor: STDIN_FILENO)
     var bytes: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-    while true {
-        let count = buffer.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
-        if count < 0 {
-            if errno == EINTR { continue }
-            throw SystemError(operation: "read", path: "<stdin>", code: errno)
-        }
-        if count == 0 { break }
+    while case let count = try buffer.withUnsafeMutableBytes({ try source.read(into: $0) }), count > 0 {
         bytes.append(contentsOf: buffer[0..<count])
     }
     return String(decoding: bytes, as: UTF8.self)

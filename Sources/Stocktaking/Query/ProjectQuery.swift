@@ -1,4 +1,3 @@
-import FoundationEssentials
 import SQLite
 
 /// A column `find` can print. Link columns hold lists (Action Line codes, SDG numbers, …).

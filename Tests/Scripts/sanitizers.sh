@@ -42,7 +42,7 @@ for sanitizer in "${sanitizers[@]}"; do
     logs=$(mktemp -d "${TMPDIR:-/tmp}/stocktake-$sanitizer-logs-XXXXXX")
     # exitcode: a report must never pass for the documented exit 1 a test may expect.
     export ASAN_OPTIONS="log_path=$logs/asan:exitcode=86:halt_on_error=1:detect_stack_use_after_return=1:detect_leaks=${LEAKS:-0}"
-    printf '%s\n' 'race:Stocktaking13ReferenceDataC6lookup' 'race:Stocktaking13ReferenceDataC13countryLookup' >"$logs.suppressions"
+    printf '%s\n' 'race:Stocktaking13ReferenceDataC6lookup' 'race:Stocktaking13ReferenceDataC13countryLookup' 'race:Stocktaking13ReferenceDataC9builtOnce' >"$logs.suppressions"
     export TSAN_OPTIONS="log_path=$logs/tsan:exitcode=66:halt_on_error=0:suppressions=$logs.suppressions"
 
     started=$(date +%s)

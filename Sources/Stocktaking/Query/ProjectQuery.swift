@@ -47,7 +47,7 @@ public enum ProjectField: String, Sendable, CaseIterable {
     public static func list(parsing text: String) throws(ResolutionError) -> [ProjectField] {
         var fields: [ProjectField] = []
         for item in text.split(separator: ",") {
-            let name = item.trimmingWhitespace().lowercased().replacingEvery("-", with: "_")
+            let name = ValueParsers.trim(String(item)).lowercased().replacingEvery("-", with: "_")
             if name.isEmpty { continue }
             if name == "all" {
                 fields += allCases.filter { $0 != .snippet }
@@ -91,7 +91,7 @@ public struct ProjectSort: Sendable, Equatable {
 
     /// Parses `title`, `title:desc`, `submitted_on:asc` or `-submitted_on` (descending).
     public init(parsing text: String) throws(ResolutionError) {
-        var name = Substring(text.trimmingWhitespace().lowercased())
+        var name = Substring(ValueParsers.trim(text).lowercased())
         var descending = false
         if name.hasPrefix("-") {
             descending = true

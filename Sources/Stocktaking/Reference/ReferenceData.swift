@@ -21,20 +21,22 @@ public final class ReferenceData: Sendable {
     private let countryLookupStorage = Mutex<CountryLookup?>(nil)
 
     var lookup: Lookup {
-        lookupStorage.withLock { stored in
-            if let stored { return stored }
-            let built = Lookup(
+        Self.builtOnce(lookupStorage) {
+            Lookup(
                 actionLines: actionLines, sdgs: sdgs, gdcObjectives: gdcObjectives,
                 stakeholderTypes: stakeholderTypes, regions: regions, countries: countries)
-            stored = built
-            return built
         }
     }
 
     var countryLookup: CountryLookup {
-        countryLookupStorage.withLock { stored in
+        Self.builtOnce(countryLookupStorage) { CountryLookup(countries: countries) }
+    }
+
+    /// The value in `storage`, built by `build` on first use (under the lock, so once).
+    private static func builtOnce<Value: Sendable>(_ storage: borrowing Mutex<Value?>, _ build: () -> Value) -> Value {
+        storage.withLock { stored in
             if let stored { return stored }
-            let built = CountryLookup(countries: countries)
+            let built = build()
             stored = built
             return built
         }

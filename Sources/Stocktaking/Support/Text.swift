@@ -22,16 +22,6 @@ extension String {
     }
 }
 
-extension StringProtocol {
-    /// Without white space (spaces, tabs, line ends and other Unicode white space) at either end.
-    func trimmingWhitespace() -> String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
-        return String(String.UnicodeScalarView(scalars[first...last]))
-    }
-}
-
 extension Unicode.Scalar {
     /// Letters, marks and numbers (Unicode general categories L*, M* and N*): the characters a
     /// name's words are made of.

@@ -80,6 +80,25 @@ import Testing
         #expect(try ProjectQuery(filter: filter, limit: 1, offset: 1).externalIDs(in: fixture.catalog).isEmpty)
     }
 
+    /// The index ranks with bm25 weighting a title match 5 against a description match 1: a word
+    /// once in a title outranks the same word three times in a description, which plain bm25 would
+    /// rank the other way round.
+    @Test func aTitleMatchOutranksRepeatedDescriptionMatches() throws {
+        let fixture = try ImportFixture()
+        try fixture.importText(Sample.file(
+            Sample.row("T-1", title: "Water for schools", description: "Pumps and pipes for rural districts"),
+            Sample.row("T-2", title: "Village pumps", description: "Water water water in every village")))
+        let ranked = try fixture.read { catalog in
+            var filter = ProjectFilter()
+            filter.search = "water"
+            return try ProjectQuery(filter: filter).externalIDs(in: catalog)
+        }
+        #expect(ranked == ["T-1", "T-2"])
+        let unweighted = try fixture.rows(
+            "SELECT p.external_id FROM project_fts JOIN project p ON p.id = project_fts.rowid WHERE project_fts MATCH 'water' ORDER BY bm25(project_fts)")
+        #expect(unweighted.map { $0[0].textValue } == ["T-2", "T-1"])
+    }
+
     @Test func snippetMarksTheMatch() throws {
         func snippets(_ text: String) throws -> [String?] {
             var filter = ProjectFilter()

@@ -38,10 +38,11 @@ let package = Package(
         .executableTarget(
             name: "stocktake",
             dependencies: ["StocktakeCLI"],
-            // Release binaries carry the Swift runtime inside: they install by copying one file
-            // (only libsqlite3 and libc are needed), and start faster because the dynamic loader
-            // has a dozen fewer libraries to map and relocate (measured in the README).
-            linkerSettings: [.unsafeFlags(["-static-stdlib", "-l_FoundationCShims", "-l_FoundationCollections"], .when(platforms: [.linux], configuration: .release))]
+            // Release binaries are fully static: the Swift runtime, libc and SQLite (libsqlite3.a from
+            // the same libsqlite3-dev, same version and compile options) are linked in. They install
+            // by copying one file, and start ~1.5 ms faster because there is no dynamic loader work
+            // at all (measured in the README). Debug and test builds stay dynamic.
+            linkerSettings: [.unsafeFlags(["-static-executable", "-l_FoundationCShims", "-l_FoundationCollections"], .when(platforms: [.linux], configuration: .release))]
         ),
 
         // Build-time embedding of Migrations/*.sql into the Stocktaking module, so the binary

@@ -204,6 +204,59 @@ import Testing
         try database.execute("INSERT INTO project_fts (project_fts) VALUES ('integrity-check')")
     }
 
+    /// Bulk writers defer the index work to one pass before commit (migrations 0004, 0007, 0008).
+    /// Every case the pass must get right, in one transaction: an updated row, a row updated then
+    /// deleted, deleted rows whose ids new rows then take (one of them updated again), and an
+    /// untouched row.
+    @Test func deferredIndexingCatchesUpInOnePass() throws {
+        func record(_ id: String, _ title: String) throws -> ProjectRecord {
+            var record = try sampleRecord(externalID: id)
+            record.title = title
+            record.description = nil
+            record.organization = nil
+            return record
+        }
+        let now = "2026-01-01T00:00:00Z"
+        try database.inTransaction {
+            for (id, title) in [("K-1", "keep alpha"), ("U-1", "update bravo"), ("D-1", "doomed charlie"), ("L-1", "last delta")] {
+                _ = try repository.insert(try record(id, title), batchID: nil, now: now)
+            }
+        }
+        let doomedID = try #require(try database.scalarInt("SELECT id FROM project WHERE external_id = 'D-1'"))
+        let lastID = try #require(try database.scalarInt("SELECT id FROM project WHERE external_id = 'L-1'"))
+        try database.inTransaction {
+            try repository.deferSearchIndexing()
+            _ = try repository.upsert(try record("U-1", "updated echo"), batchID: nil, now: now)
+            _ = try repository.upsert(try record("D-1", "renamed foxtrot"), batchID: nil, now: now)
+            _ = try repository.delete(externalID: "D-1")
+            _ = try repository.delete(externalID: "L-1")
+            // New rows take max(id) + 1: the ids the index still holds "charlie" and "delta" under.
+            #expect(try repository.insert(try record("N-1", "new golf"), batchID: nil, now: now) == Int64(doomedID))
+            #expect(try repository.insert(try record("N-2", "newer hotel"), batchID: nil, now: now) == Int64(lastID))
+            _ = try repository.upsert(try record("N-2", "newest india"), batchID: nil, now: now)
+            // Nothing reached the index yet: it still answers as before the transaction.
+            #expect(try ftsMatches("bravo").count == 1)
+            #expect(try ftsMatches("echo").isEmpty)
+            try repository.catchUpSearchIndex()
+        }
+        func matched(_ query: String) throws -> [String] {
+            try database.rows(
+                "SELECT p.external_id FROM project_fts JOIN project p ON p.id = project_fts.rowid WHERE project_fts MATCH ? ORDER BY 1",
+                [.text(query)]).map { $0[0].textValue ?? "" }
+        }
+        #expect(try matched("alpha") == ["K-1"])
+        #expect(try matched("bravo").isEmpty)
+        #expect(try matched("echo") == ["U-1"])
+        #expect(try matched("charlie OR foxtrot").isEmpty)
+        #expect(try matched("delta").isEmpty)
+        #expect(try matched("golf") == ["N-1"])
+        #expect(try matched("hotel").isEmpty)
+        #expect(try matched("india") == ["N-2"])
+        try database.execute("INSERT INTO project_fts (project_fts) VALUES ('integrity-check')")
+        #expect(try database.count("search_index_stale_entry") == 0)
+        #expect(try database.count("search_index_deferral") == 0)
+    }
+
     @Test func fullTextSearchIgnoresDiacritics() throws {
         var record = try sampleRecord()
         record.title = "Télémédecine rurale"

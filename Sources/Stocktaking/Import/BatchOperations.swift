@@ -30,6 +30,7 @@ public struct BatchOperations {
                 kind: .delete, fileName: nil, sha256: nil, options: "{\"kind\":\"delete\"}", user: ImportRunner<ProjectRowHandler>.currentUser(),
                 now: Timestamp.now())
             summary.batchID = batchID
+            try projects.deferSearchIndexing()
             var missing: [String] = []
             for externalID in externalIDs {
                 let id = ValueParsers.trim(externalID).precomposedNFC
@@ -47,6 +48,7 @@ public struct BatchOperations {
                     description: "no project with external_id \(missing.map { "\"\($0)\"" }.joined(separator: ", ")); nothing was deleted",
                     isInputError: true)
             }
+            try projects.catchUpSearchIndex()
             try batches.finish(batchID: batchID, counts: summary.counts, now: Timestamp.now())
         }
         return summary
@@ -95,6 +97,8 @@ public struct BatchOperations {
                 kind: .revert, fileName: nil, sha256: nil, options: "{\"kind\":\"revert\",\"batch\":\(batchID)}",
                 user: ImportRunner<ProjectRowHandler>.currentUser(), now: now)
             summary.batchID = revertID
+            try projects.deferSearchIndexing()
+            let decoder = try CanonicalProjectLine.Decoder(catalog.reference)
             if batch.kind == .prizes {
                 try database.execute("DELETE FROM prize WHERE batch_id = ?", [.integer(batchID)])
                 summary.counts.deleted = database.changes
@@ -110,7 +114,7 @@ public struct BatchOperations {
                     }
                 case .updated:
                     guard let before = change.before, let current = try projects.find(externalID: change.externalID) else { return }
-                    let restored = try CanonicalProjectLine.decode(before, catalog.reference)
+                    let restored = try decoder.decode(before)
                     try projects.update(id: current.id, with: restored, batchID: revertID, now: now)
                     try batches.recordChange(
                         batchID: revertID, externalID: change.externalID, kind: .updated,
@@ -118,12 +122,13 @@ public struct BatchOperations {
                     summary.counts.updated += 1
                 case .deleted:
                     guard let before = change.before else { return }
-                    let restored = try CanonicalProjectLine.decode(before, catalog.reference)
+                    let restored = try decoder.decode(before)
                     _ = try projects.insert(restored, batchID: revertID, now: now)
                     try batches.recordChange(batchID: revertID, externalID: change.externalID, kind: .inserted, before: nil)
                     summary.counts.inserted += 1
                 }
             }
+            try projects.catchUpSearchIndex()
             try batches.finish(batchID: revertID, counts: summary.counts, now: Timestamp.now(), revertsBatchID: batchID)
         }
         return summary

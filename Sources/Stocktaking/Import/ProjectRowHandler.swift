@@ -74,31 +74,19 @@ final class ProjectRowHandler: ImportRowHandler {
             DELETE FROM temp.import_unwritten;
             DELETE FROM temp.import_generated;
             """)
-        try database.execute(
-            "INSERT INTO search_index_deferral (id, first_project_id) SELECT 1, ifnull(max(id), 0) + 1 FROM project")
+        try repository.deferSearchIndexing()
     }
 
-    /// Brings the full-text index up to date in one pass for all rows this import wrote (see
-    /// migrations 0001 and 0004): removes the entries of the rows it updated, then adds those rows
-    /// and the ones it inserted with their new values.
+    /// Writes the change log's 'inserted' entries for every row this import inserted, in one
+    /// statement (see migration 0005; updated rows were logged as they were written), then brings
+    /// the full-text index up to date in one pass.
     func finish() throws {
-        // The change log's 'inserted' entries for every row this import inserted, in one statement
-        // (see migration 0005); updated rows were logged as they were written.
         try database.execute("""
             INSERT INTO project_change (batch_id, external_id, change, line)
             SELECT batch_id, external_id, 'inserted', source_line FROM project
-            WHERE id >= (SELECT first_project_id FROM search_index_deferral);
-            INSERT INTO project_fts (project_fts, rowid, title, description, organization_name)
-            SELECT 'delete', project_id, title, description, organization_name FROM search_index_stale_entry;
-            INSERT INTO project_fts (rowid, title, description, organization_name)
-            SELECT id, title, description, organization_name FROM project
-            WHERE id IN (SELECT project_id FROM search_index_stale_entry);
-            INSERT INTO project_fts (rowid, title, description, organization_name)
-            SELECT id, title, description, organization_name FROM project
-            WHERE id >= (SELECT first_project_id FROM search_index_deferral);
-            DELETE FROM search_index_stale_entry;
-            DELETE FROM search_index_deferral;
+            WHERE id >= (SELECT first_project_id FROM search_index_deferral)
             """)
+        try repository.catchUpSearchIndex()
     }
 
     func takeWarnings() -> [ImportProblem] {
@@ -182,21 +170,29 @@ enum CanonicalProjectLine {
         return String(decoding: buffer, as: UTF8.self)
     }
 
-    static func decode(_ line: String, _ reference: ReferenceData) throws -> ProjectRecord {
-        let reader = CSVReader(source: MemoryByteSource(line), options: CSVReaderOptions())
-        guard let fields = try reader.next()?.fields, fields.count == ProjectColumn.allCases.count else {
-            throw ImportRejected(
-                fileName: "recorded state",
-                problems: [ImportProblem(line: 1, column: nil, value: line, problem: "cannot read the recorded project state")],
-                totalProblems: 1, summary: nil)
+    /// Reads recorded lines back into records. Make one per batch operation: building the header
+    /// mapping and the row parser once, not per line, is most of the cost of a large revert.
+    struct Decoder {
+        private let parser: ProjectRowParser
+
+        init(_ reference: ReferenceData) throws {
+            let mapping = try ProjectColumn.matcher.map(header: ProjectColumn.allCases.map(\.rawValue), userMappings: [:], ignoreUnknown: false)
+            parser = ProjectRowParser(reference: reference, mapping: mapping, options: ValueOptions(), generatesIDs: false)
         }
-        let header = ProjectColumn.allCases.map(\.rawValue)
-        let mapping = try ProjectColumn.matcher.map(header: header, userMappings: [:], ignoreUnknown: false)
-        let parser = ProjectRowParser(reference: reference, mapping: mapping, options: ValueOptions(), generatesIDs: false)
-        let (record, problems) = parser.parse(fields, line: 1)
-        guard let record else {
-            throw ImportRejected(fileName: "recorded state", problems: problems, totalProblems: problems.count, summary: nil)
+
+        func decode(_ line: String) throws -> ProjectRecord {
+            let reader = CSVReader(source: MemoryByteSource(line), options: CSVReaderOptions())
+            guard let fields = try reader.next()?.fields, fields.count == ProjectColumn.allCases.count else {
+                throw ImportRejected(
+                    fileName: "recorded state",
+                    problems: [ImportProblem(line: 1, column: nil, value: line, problem: "cannot read the recorded project state")],
+                    totalProblems: 1, summary: nil)
+            }
+            let (record, problems) = parser.parse(fields, line: 1)
+            guard let record else {
+                throw ImportRejected(fileName: "recorded state", problems: problems, totalProblems: problems.count, summary: nil)
+            }
+            return record
         }
-        return record
     }
 }

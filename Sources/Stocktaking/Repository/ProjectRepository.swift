@@ -166,6 +166,35 @@ public final class ProjectRepository {
         return existing
     }
 
+    // MARK: Deferred full-text indexing
+
+    /// Defers the full-text index work of the inserts, updates and deletes that follow in this
+    /// transaction to `catchUpSearchIndex()` (migrations 0001, 0004, 0007 and 0008): FTS5 writes an
+    /// index segment per statement, so keeping the index current row by row costs several times
+    /// one pass at the end. Bulk writers (import, delete, revert) call it right after BEGIN.
+    public func deferSearchIndexing() throws {
+        try database.execute(
+            "INSERT INTO search_index_deferral (id, first_project_id) SELECT 1, ifnull(max(id), 0) + 1 FROM project")
+    }
+
+    /// Ends the deferral and brings the index up to date in one pass, before commit: removes the
+    /// entries it holds for the rows updated or deleted since `deferSearchIndexing()`, then adds the
+    /// current values of those still present and of every row inserted since.
+    public func catchUpSearchIndex() throws {
+        try database.execute("""
+            INSERT INTO project_fts (project_fts, rowid, title, description, organization_name)
+            SELECT 'delete', project_id, title, description, organization_name FROM search_index_stale_entry;
+            INSERT INTO project_fts (rowid, title, description, organization_name)
+            SELECT id, title, description, organization_name FROM project
+            WHERE id IN (SELECT project_id FROM search_index_stale_entry);
+            INSERT INTO project_fts (rowid, title, description, organization_name)
+            SELECT id, title, description, organization_name FROM project
+            WHERE id >= (SELECT first_project_id FROM search_index_deferral);
+            DELETE FROM search_index_stale_entry;
+            DELETE FROM search_index_deferral;
+            """)
+    }
+
     private func bindColumns(of record: ProjectRecord, to statement: Statement) throws {
         try statement.bind(record.externalID, at: 1)
         try statement.bind(record.title, at: 2)

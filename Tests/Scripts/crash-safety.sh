@@ -92,7 +92,7 @@ check_integrity() {
     cp "$db" check.db
     [[ -f $db-wal ]] && cp "$db-wal" check.db-wal
     local verdict
-    verdict=$(sqlite3 check.db "PRAGMA integrity_check; INSERT INTO project_fts(project_fts) VALUES('integrity-check'); PRAGMA foreign_key_check;" 2>&1) || true
+    verdict=$(sqlite3 check.db "PRAGMA integrity_check; INSERT INTO project_fts(project_fts, rank) VALUES('integrity-check', 1); PRAGMA foreign_key_check;" 2>&1) || true
     rm -f check.db check.db-wal check.db-shm
     [[ $verdict == ok ]] || { echo "$verdict" | head -5; return 1; }
 }

@@ -211,7 +211,7 @@ struct DatabaseState: Equatable, CustomStringConvertible {
         var problems = try database.column("PRAGMA integrity_check").compactMap { $0 }.filter { $0 != "ok" }
         problems += try database.rows("PRAGMA foreign_key_check").map { "foreign key: \($0)" }
         do {
-            try database.execute("INSERT INTO project_fts(project_fts) VALUES('integrity-check')")
+            try database.checkSearchIndexMatchesProjects()
         } catch {
             problems.append("FTS5 integrity-check: \(error)")
         }

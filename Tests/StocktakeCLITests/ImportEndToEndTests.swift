@@ -115,6 +115,21 @@ import TestSupport
         #expect(encoding.status == 64)
     }
 
+    /// The batch records who ran it: $USER, else $LOGNAME, else the numeric user id (no password
+    /// database look-up in the static release binary).
+    @Test func theBatchRecordsTheUserFromTheEnvironmentOrTheUserID() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let db = directory.path("t.db")
+        let file = Fixtures.url("valid/messy-spellings.csv").path
+        #expect(try StocktakeBinary.run(arguments: ["import", "--db", db, file], environment: ["USER": "analyst"]).status == 0)
+        #expect(try StocktakeBinary.run(
+            arguments: ["import", "--db", db, file], environment: ["USER": "", "LOGNAME": "operator"]).status == 0)
+        #expect(try StocktakeBinary.run(arguments: ["import", "--db", db, file], environment: ["USER": "", "LOGNAME": ""]).status == 0)
+        let users = try StocktakeBinary.run(arguments: ["sql", "--db", db, "--format", "csv", "SELECT user FROM import_batch ORDER BY id"])
+        #expect(users.stdoutLines == ["user", "analyst", "operator", "uid \(getuid())"])
+    }
+
     @Test func importsListsBatchesAndRevertUndoesOne() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

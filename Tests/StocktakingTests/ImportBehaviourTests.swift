@@ -183,7 +183,7 @@ import TestSupport
         #expect(try matches("rural") == ["A-3", "A-4"])
         let database = try fixture.database.open(.readWrite)
         defer { database.close() }
-        try database.execute("INSERT INTO project_fts (project_fts) VALUES ('integrity-check')")
+        try database.checkSearchIndexMatchesProjects()
         #expect(try database.count("search_index_stale_entry") == 0)
         #expect(try database.count("search_index_deferral") == 0)
     }
@@ -212,7 +212,7 @@ import TestSupport
         #expect(try fixture.scalarText("SELECT action_lines FROM project_flat") == "C5;C6")
         let database = try fixture.database.open(.readWrite)
         defer { database.close() }
-        try database.execute("INSERT INTO project_fts (project_fts) VALUES ('integrity-check')")
+        try database.checkSearchIndexMatchesProjects()
         #expect(try database.rows("PRAGMA foreign_key_check").isEmpty)
     }
 

@@ -201,7 +201,7 @@ import Testing
         #expect(try ftsMatches("broadband").isEmpty)
         #expect(try ftsMatches("hospitals").isEmpty)
         // The external-content index agrees with the project table.
-        try database.execute("INSERT INTO project_fts (project_fts) VALUES ('integrity-check')")
+        try database.checkSearchIndexMatchesProjects()
     }
 
     /// Bulk writers defer the index work to one pass before commit (migrations 0004, 0007, 0008).
@@ -252,9 +252,45 @@ import Testing
         #expect(try matched("golf") == ["N-1"])
         #expect(try matched("hotel").isEmpty)
         #expect(try matched("india") == ["N-2"])
-        try database.execute("INSERT INTO project_fts (project_fts) VALUES ('integrity-check')")
+        try database.checkSearchIndexMatchesProjects()
         #expect(try database.count("search_index_stale_entry") == 0)
         #expect(try database.count("search_index_deferral") == 0)
+    }
+
+    /// A new row takes max(id) + 1: with the highest row deleted under the deferral, that can be an
+    /// old gap the index knows nothing about (migration 0008 indexes such a row at once).
+    @Test func deferredIndexingIndexesANewRowThatFillsAnOldGap() throws {
+        func record(_ id: String, _ title: String) throws -> ProjectRecord {
+            var record = try sampleRecord(externalID: id)
+            record.title = title
+            record.description = nil
+            record.organization = nil
+            return record
+        }
+        let now = "2026-01-01T00:00:00Z"
+        try database.inTransaction {
+            for (id, title) in [("A-1", "anchor alpha"), ("G-1", "gap bravo"), ("T-1", "top charlie")] {
+                _ = try repository.insert(try record(id, title), batchID: nil, now: now)
+            }
+        }
+        let gapID = try #require(try database.scalarInt("SELECT id FROM project WHERE external_id = 'G-1'"))
+        _ = try database.inTransaction { try repository.delete(externalID: "G-1") }
+        try database.inTransaction {
+            try repository.deferSearchIndexing()
+            _ = try repository.delete(externalID: "T-1")
+            #expect(try repository.insert(try record("N-1", "new delta"), batchID: nil, now: now) == Int64(gapID))
+            _ = try repository.upsert(try record("N-1", "newer echo"), batchID: nil, now: now)
+            try repository.catchUpSearchIndex()
+        }
+        func matched(_ query: String) throws -> [String] {
+            try database.rows(
+                "SELECT p.external_id FROM project_fts JOIN project p ON p.id = project_fts.rowid WHERE project_fts MATCH ? ORDER BY 1",
+                [.text(query)]).map { $0[0].textValue ?? "" }
+        }
+        #expect(try matched("alpha") == ["A-1"])
+        #expect(try matched("bravo OR charlie OR delta").isEmpty)
+        #expect(try matched("echo") == ["N-1"])
+        try database.checkSearchIndexMatchesProjects()
     }
 
     @Test func fullTextSearchIgnoresDiacritics() throws {

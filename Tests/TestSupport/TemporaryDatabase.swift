@@ -49,6 +49,13 @@ extension Database {
         try scalarInt("SELECT count(*) FROM \(table)" + (condition.map { " WHERE \($0)" } ?? ""), arguments) ?? 0
     }
 
+    /// FTS5's integrity check of the external-content search index against the project table:
+    /// throws when they disagree. The rank argument 1 is what makes FTS5 compare the index with the
+    /// content table; without it an index missing rows still passes. The check is an INSERT.
+    public func checkSearchIndexMatchesProjects() throws {
+        try execute("INSERT INTO project_fts (project_fts, rank) VALUES ('integrity-check', 1)")
+    }
+
     /// The first column of every row, as text.
     public func column(_ sql: String, _ arguments: [SQLiteValue] = []) throws -> [String?] {
         try rows(sql, arguments).map { $0.first?.textValue }

@@ -314,10 +314,14 @@ final class ImportRunner<Handler: ImportRowHandler> {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
+    /// Who ran the batch, for the batch record: `$USER`, else `$LOGNAME`, else the numeric user id.
+    /// No password-database look-up: the release binary is static, and glibc would have to load the
+    /// system's NSS modules for it (LDAP, sssd…), which a static program cannot do safely.
     static func currentUser() -> String? {
-        if let name = getenv("USER") ?? getenv("LOGNAME") { return String(cString: name) }
-        guard let entry = getpwuid(getuid()) else { return nil }
-        return String(cString: entry.pointee.pw_name)
+        for variable in ["USER", "LOGNAME"] {
+            if let value = getenv(variable), value.pointee != 0 { return String(cString: value) }
+        }
+        return "uid \(getuid())"
     }
 }
 

@@ -36,6 +36,21 @@ import Testing
         try database.inTransaction { try repository.upsert(record, batchID: nil, now: "2026-01-01T00:00:00Z") }
     }
 
+    /// The sample record under another id and title, with no other indexed text.
+    func titled(_ externalID: String, _ title: String) throws -> ProjectRecord {
+        var record = try sampleRecord(externalID: externalID)
+        record.title = title
+        record.description = nil
+        record.organization = nil
+        return record
+    }
+
+    func externalIDsMatching(_ query: String) throws -> [String] {
+        try database.rows(
+            "SELECT p.external_id FROM project_fts JOIN project p ON p.id = project_fts.rowid WHERE project_fts MATCH ? ORDER BY 1",
+            [.text(query)]).map { $0[0].textValue ?? "" }
+    }
+
     func ftsMatches(_ query: String) throws -> [Int64] {
         try database.rows("SELECT rowid FROM project_fts WHERE project_fts MATCH ? ORDER BY rowid", [.text(query)])
             .compactMap { $0[0].integerValue }
@@ -209,49 +224,37 @@ import Testing
     /// deleted, deleted rows whose ids new rows then take (one of them updated again), and an
     /// untouched row.
     @Test func deferredIndexingCatchesUpInOnePass() throws {
-        func record(_ id: String, _ title: String) throws -> ProjectRecord {
-            var record = try sampleRecord(externalID: id)
-            record.title = title
-            record.description = nil
-            record.organization = nil
-            return record
-        }
         let now = "2026-01-01T00:00:00Z"
         try database.inTransaction {
             for (id, title) in [("K-1", "keep alpha"), ("U-1", "update bravo"), ("D-1", "doomed charlie"), ("L-1", "last delta")] {
-                _ = try repository.insert(try record(id, title), batchID: nil, now: now)
+                _ = try repository.insert(try titled(id, title), batchID: nil, now: now)
             }
         }
         let doomedID = try #require(try database.scalarInt("SELECT id FROM project WHERE external_id = 'D-1'"))
         let lastID = try #require(try database.scalarInt("SELECT id FROM project WHERE external_id = 'L-1'"))
         try database.inTransaction {
             try repository.deferSearchIndexing()
-            _ = try repository.upsert(try record("U-1", "updated echo"), batchID: nil, now: now)
-            _ = try repository.upsert(try record("D-1", "renamed foxtrot"), batchID: nil, now: now)
+            _ = try repository.upsert(try titled("U-1", "updated echo"), batchID: nil, now: now)
+            _ = try repository.upsert(try titled("D-1", "renamed foxtrot"), batchID: nil, now: now)
             _ = try repository.delete(externalID: "D-1")
             _ = try repository.delete(externalID: "L-1")
             // New rows take max(id) + 1: the ids the index still holds "charlie" and "delta" under.
-            #expect(try repository.insert(try record("N-1", "new golf"), batchID: nil, now: now) == Int64(doomedID))
-            #expect(try repository.insert(try record("N-2", "newer hotel"), batchID: nil, now: now) == Int64(lastID))
-            _ = try repository.upsert(try record("N-2", "newest india"), batchID: nil, now: now)
+            #expect(try repository.insert(try titled("N-1", "new golf"), batchID: nil, now: now) == Int64(doomedID))
+            #expect(try repository.insert(try titled("N-2", "newer hotel"), batchID: nil, now: now) == Int64(lastID))
+            _ = try repository.upsert(try titled("N-2", "newest india"), batchID: nil, now: now)
             // Nothing reached the index yet: it still answers as before the transaction.
             #expect(try ftsMatches("bravo").count == 1)
             #expect(try ftsMatches("echo").isEmpty)
             try repository.catchUpSearchIndex()
         }
-        func matched(_ query: String) throws -> [String] {
-            try database.rows(
-                "SELECT p.external_id FROM project_fts JOIN project p ON p.id = project_fts.rowid WHERE project_fts MATCH ? ORDER BY 1",
-                [.text(query)]).map { $0[0].textValue ?? "" }
-        }
-        #expect(try matched("alpha") == ["K-1"])
-        #expect(try matched("bravo").isEmpty)
-        #expect(try matched("echo") == ["U-1"])
-        #expect(try matched("charlie OR foxtrot").isEmpty)
-        #expect(try matched("delta").isEmpty)
-        #expect(try matched("golf") == ["N-1"])
-        #expect(try matched("hotel").isEmpty)
-        #expect(try matched("india") == ["N-2"])
+        #expect(try externalIDsMatching("alpha") == ["K-1"])
+        #expect(try externalIDsMatching("bravo").isEmpty)
+        #expect(try externalIDsMatching("echo") == ["U-1"])
+        #expect(try externalIDsMatching("charlie OR foxtrot").isEmpty)
+        #expect(try externalIDsMatching("delta").isEmpty)
+        #expect(try externalIDsMatching("golf") == ["N-1"])
+        #expect(try externalIDsMatching("hotel").isEmpty)
+        #expect(try externalIDsMatching("india") == ["N-2"])
         try database.checkSearchIndexMatchesProjects()
         #expect(try database.count("search_index_stale_entry") == 0)
         #expect(try database.count("search_index_deferral") == 0)
@@ -260,17 +263,10 @@ import Testing
     /// A new row takes max(id) + 1: with the highest row deleted under the deferral, that can be an
     /// old gap the index knows nothing about (migration 0008 indexes such a row at once).
     @Test func deferredIndexingIndexesANewRowThatFillsAnOldGap() throws {
-        func record(_ id: String, _ title: String) throws -> ProjectRecord {
-            var record = try sampleRecord(externalID: id)
-            record.title = title
-            record.description = nil
-            record.organization = nil
-            return record
-        }
         let now = "2026-01-01T00:00:00Z"
         try database.inTransaction {
             for (id, title) in [("A-1", "anchor alpha"), ("G-1", "gap bravo"), ("T-1", "top charlie")] {
-                _ = try repository.insert(try record(id, title), batchID: nil, now: now)
+                _ = try repository.insert(try titled(id, title), batchID: nil, now: now)
             }
         }
         let gapID = try #require(try database.scalarInt("SELECT id FROM project WHERE external_id = 'G-1'"))
@@ -278,18 +274,13 @@ import Testing
         try database.inTransaction {
             try repository.deferSearchIndexing()
             _ = try repository.delete(externalID: "T-1")
-            #expect(try repository.insert(try record("N-1", "new delta"), batchID: nil, now: now) == Int64(gapID))
-            _ = try repository.upsert(try record("N-1", "newer echo"), batchID: nil, now: now)
+            #expect(try repository.insert(try titled("N-1", "new delta"), batchID: nil, now: now) == Int64(gapID))
+            _ = try repository.upsert(try titled("N-1", "newer echo"), batchID: nil, now: now)
             try repository.catchUpSearchIndex()
         }
-        func matched(_ query: String) throws -> [String] {
-            try database.rows(
-                "SELECT p.external_id FROM project_fts JOIN project p ON p.id = project_fts.rowid WHERE project_fts MATCH ? ORDER BY 1",
-                [.text(query)]).map { $0[0].textValue ?? "" }
-        }
-        #expect(try matched("alpha") == ["A-1"])
-        #expect(try matched("bravo OR charlie OR delta").isEmpty)
-        #expect(try matched("echo") == ["N-1"])
+        #expect(try externalIDsMatching("alpha") == ["A-1"])
+        #expect(try externalIDsMatching("bravo OR charlie OR delta").isEmpty)
+        #expect(try externalIDsMatching("echo") == ["N-1"])
         try database.checkSearchIndexMatchesProjects()
     }
 

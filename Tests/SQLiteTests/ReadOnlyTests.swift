@@ -185,7 +185,7 @@ enum OpenMode: String, Sendable, CaseIterable {
         }
         let elapsed = clock.now - start
         #expect(elapsed >= .milliseconds(150))
-        #expect(elapsed < .seconds(2))
+        #expect(elapsed < TimeAllowance.bound(expected: .milliseconds(200)))  // a hang, not a speed check
         // The limit is lifted afterwards: a query longer than the old deadline is not interrupted.
         Thread.sleep(forTimeInterval: 0.05)
         #expect(try database.scalarInt("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 200000) SELECT count(*) FROM c") == 200_000)

@@ -86,7 +86,8 @@ import TestSupport
         let error = try #require(throws: ImportRejected.self) {
             try fixture.importText("external_id,title,action_lines," + columns + "\r\n")
         }
-        #expect(ContinuousClock.now - started < TimeAllowance.limit(.seconds(1)))
+        // 0.67 s on a quiet machine; a header check quadratic in the columns would take hours.
+        #expect(ContinuousClock.now - started < TimeAllowance.bound(expected: .seconds(1)))
         #expect(error.problems.first?.problem.contains("and 99990 more") == true)
         #expect(error.description.count < 2_000)
     }

@@ -286,15 +286,27 @@ import TestSupport
         #expect(try stored(fixture, "description", id: "UX-1") == "Z" + String(repeating: "\u{0336}\u{0337}\u{0338}", count: 300))
     }
 
-    @Test func invisibleCharactersMakeDistinctIdsAndAreKeptInText() throws {
+    @Test func invisibleCharactersAreRefusedInIdsAndKeptInText() throws {
         let fixture = try seededFixture()
-        let summary = try expectImport(fixture, hostile("zero-width-rtl.csv"))
-        // Trimming and NFC leave format characters (Cf) alone: five distinct ids, stored as written.
-        #expect(summary.counts.inserted == 5)
-        #expect(try stored(fixture, "title", id: "Z-\u{200B}1") == "Zero\u{200B}width")
-        #expect(try stored(fixture, "title", id: "Z-\u{202E}1") == "\u{202E}Right-to-left override\u{202C}")
-        #expect(try stored(fixture, "title", id: "Z-\u{FEFF}1") == "Inner BOM")
+        let error = try expectRejection(fixture, hostile("zero-width-rtl.csv"))
+        // Ids that would print the same as another are refused; the plain row alone was fine.
+        for line in 3...6 {
+            expectProblem(error, line: line, column: "external_id", "external_id contains an invisible character")
+        }
+        #expect(error.totalProblems == 4)
+        var options = ImportOptions()
+        options.skipInvalid = true
+        let summary = try expectImport(fixture, hostile("zero-width-rtl.csv"), options: options)
+        #expect(summary.counts.inserted == 1)
         #expect(try stored(fixture, "title", id: "Z-1") == "Plain")
+    }
+
+    @Test func invisibleCharactersInFreeTextAreStoredExactly() throws {
+        let fixture = try seededFixture()
+        try fixture.importText(Sample.file(
+            Sample.row("Z-2", title: "Zero\u{200B}width"), Sample.row("Z-3", title: "\u{202E}Right-to-left override\u{202C}")))
+        #expect(try stored(fixture, "title", id: "Z-2") == "Zero\u{200B}width")
+        #expect(try stored(fixture, "title", id: "Z-3") == "\u{202E}Right-to-left override\u{202C}")
     }
 
     @Test func anIDInNFCAndNFDIsOneIDTwice() throws {

@@ -33,7 +33,7 @@ public struct BatchOperations {
             try projects.deferSearchIndexing()
             var missing: [String] = []
             for externalID in externalIDs {
-                let id = ValueParsers.trim(externalID).precomposedNFC
+                let id = ExternalID.lookUpKey(externalID)
                 guard let deleted = try projects.delete(externalID: id) else {
                     missing.append(externalID)
                     continue
@@ -77,13 +77,16 @@ public struct BatchOperations {
                         isInputError: false)
                 }
             }
+            // Later batches that were undone again (a batch and its revert) leave no trace to conflict with.
+            let cancelled = try batches.selfCancellingBatchIDs(after: batchID)
             let conflicts = try database.rows(
                 """
                 SELECT external_id, min(batch_id) FROM project_change
-                WHERE batch_id > ?2 AND external_id IN (SELECT external_id FROM project_change WHERE batch_id = ?1)
+                WHERE batch_id > ?1 AND batch_id NOT IN (SELECT value FROM json_each(?2))
+                  AND external_id IN (SELECT external_id FROM project_change WHERE batch_id = ?1)
                 GROUP BY external_id ORDER BY external_id LIMIT 11
                 """,
-                [.integer(batchID), .integer(batchID)])
+                [.integer(batchID), .text("[" + cancelled.sorted().map(String.init).joined(separator: ",") + "]")])
             if !conflicts.isEmpty {
                 let listed = conflicts.prefix(10).map { "\($0[0].textValue ?? "") (batch \($0[1].integerValue ?? 0))" }
                 throw BatchOperationRefused(

@@ -35,6 +35,9 @@ protocol ImportRowHandler: AnyObject {
     func begin(mapping: HeaderMapping<Field>, batchID: Int64, now: String) throws
     /// Checks what needs the database (duplicates, existence) and, when `write`, writes the row.
     func apply(_ value: Preparer.Value, line: Int, write: Bool) throws -> RowOutcome
+    /// The problems only the database can find (a repeated id, an unknown project) in a row that
+    /// already failed validation, so that every problem of every row is reported in one pass.
+    func databaseProblems(inRejectedRowWithKey key: String, line: Int) throws -> [ImportProblem]
     /// Completes the writes before the batch commits (e.g. deferred index maintenance).
     func finish() throws
     /// Warnings that are not errors (duplicate candidates), drained after each row.
@@ -161,8 +164,9 @@ final class ImportRunner<Handler: ImportRowHandler> {
                             summary.warnings += replacedCount - replacedLines.count
                             sha256 = digest
                             break reading
-                        case .row(_, let rowFields, .invalid(let problems)):
-                            (fields, outcome) = (rowFields, .rejected(problems))
+                        case .row(let line, let rowFields, .invalid(let problems, let key)):
+                            let more = try key.map { try handler.databaseProblems(inRejectedRowWithKey: $0, line: line) } ?? []
+                            (fields, outcome) = (rowFields, .rejected(problems + more))
                         case .row(let line, let rowFields, .valid(let value)):
                             fields = rowFields
                             outcome = try handler.apply(value, line: line, write: writing)

@@ -23,7 +23,6 @@ struct PreparedPrize: Sendable {
     let category: ActionLine
     let result: PrizeResult
     let externalID: String
-    let externalIDColumn: String
 }
 
 /// Parses and validates prize rows without the database (reading thread).
@@ -59,12 +58,19 @@ struct PrizeRowPreparer: RowPreparer {
         do throws(ResolutionError) { result = try reference.resolvePrizeResult(value(.result)) } catch {
             problem(.result, value(.result), error)
         }
-        let externalID = ValueParsers.trim(value(.externalID)).precomposedNFC
-        if externalID.isEmpty { problem(.externalID, nil, ResolutionError("external_id is required")) }
-        guard problems.isEmpty, let year, let category, let result else { return .invalid(problems) }
+        var externalID = ""
+        do throws(ResolutionError) {
+            externalID = try ExternalID.normalize(value(.externalID))
+            if externalID.isEmpty { problem(.externalID, nil, ResolutionError("external_id is required")) }
+        } catch {
+            problem(.externalID, value(.externalID), error)
+        }
+        guard problems.isEmpty, let year, let category, let result else {
+            // The project's existence is checked on the writing thread, for invalid rows too.
+            return .invalid(problems, key: externalID.isEmpty ? nil : externalID)
+        }
         return .valid(PreparedPrize(
-            year: year, category: category, result: result, externalID: externalID,
-            externalIDColumn: mapping.sourceName(of: .externalID)))
+            year: year, category: category, result: result, externalID: externalID))
     }
 }
 
@@ -75,6 +81,7 @@ final class PrizeRowHandler: ImportRowHandler {
     private let database: Database
     private let reference: ReferenceData
     private var batchID: Int64 = 0
+    private var mapping: HeaderMapping<PrizeColumn>?
 
     init(catalog: Catalog, options: ImportOptions) {
         database = catalog.database
@@ -87,6 +94,7 @@ final class PrizeRowHandler: ImportRowHandler {
 
     func begin(mapping: HeaderMapping<PrizeColumn>, batchID: Int64, now: String) throws {
         self.batchID = batchID
+        self.mapping = mapping
         try database.execute("""
             CREATE TEMP TABLE IF NOT EXISTS import_prize_seen (year INTEGER, category INTEGER, project INTEGER, line INTEGER,
                 PRIMARY KEY (year, category, project)) WITHOUT ROWID;
@@ -98,11 +106,23 @@ final class PrizeRowHandler: ImportRowHandler {
 
     func finish() throws {}
 
+    func databaseProblems(inRejectedRowWithKey externalID: String, line: Int) throws -> [ImportProblem] {
+        try projectID(externalID) == nil ? [unknownProject(externalID, line: line)] : []
+    }
+
+    private func projectID(_ externalID: String) throws -> Int? {
+        try database.scalarInt("SELECT id FROM project WHERE external_id = ?", [.text(externalID)])
+    }
+
+    private func unknownProject(_ externalID: String, line: Int) -> ImportProblem {
+        ImportProblem(
+            line: line, column: mapping?.sourceName(of: .externalID), value: externalID,
+            problem: "no project with this external_id", suggestion: "import the project first")
+    }
+
     func apply(_ prize: PreparedPrize, line: Int, write: Bool) throws -> RowOutcome {
-        guard let projectID = try database.scalarInt("SELECT id FROM project WHERE external_id = ?", [.text(prize.externalID)]) else {
-            return .rejected([ImportProblem(
-                line: line, column: prize.externalIDColumn, value: prize.externalID,
-                problem: "no project with this external_id", suggestion: "import the project first")])
+        guard let projectID = try projectID(prize.externalID) else {
+            return .rejected([unknownProject(prize.externalID, line: line)])
         }
         let key: [SQLiteValue] = [.integer(Int64(prize.year)), .integer(Int64(prize.category.id)), .integer(Int64(projectID))]
         let seen = try database.cachedStatement(

@@ -17,7 +17,7 @@ struct ProjectRowPreparer: RowPreparer {
 
     func prepare(_ fields: [String], line: Int) -> PreparedRow<PreparedProject> {
         let (parsed, problems) = parser.parse(fields, line: line)
-        guard let record = parsed else { return .invalid(problems) }
+        guard let record = parsed else { return .invalid(problems, key: parser.externalID(of: fields)) }
         var prepared = PreparedProject(record: record)
         if record.externalID.isEmpty, let prefix = generateIDPrefix {
             // A stable id from the row's content: normalized title, organization and first country,
@@ -44,6 +44,8 @@ final class ProjectRowHandler: ImportRowHandler {
     private var batchID: Int64 = 0
     private var now = ""
     private var warnings: [ImportProblem] = []
+    /// Rows in `temp.import_unwritten`; while there are none, written rows skip the look-up there.
+    private var unwrittenCount = 0
 
     init(catalog: Catalog, options: ImportOptions) {
         database = catalog.database
@@ -74,6 +76,7 @@ final class ProjectRowHandler: ImportRowHandler {
             DELETE FROM temp.import_unwritten;
             DELETE FROM temp.import_generated;
             """)
+        unwrittenCount = 0
         try repository.deferSearchIndexing()
     }
 
@@ -100,12 +103,8 @@ final class ProjectRowHandler: ImportRowHandler {
         if let base = prepared.generatedIDBase {
             record.externalID = try generatedID(base: base, title: record.title, line: line)
         }
-        let idColumn = mapping.sourceName(of: .externalID)
         func duplicate(firstLine: Int?) -> RowOutcome {
-            .rejected([ImportProblem(
-                line: line, column: idColumn, value: record.externalID,
-                problem: "external_id appears twice in the file" + (firstLine.map { " (first on line \($0))" } ?? ""),
-                suggestion: "each project must appear once; merge or renumber the rows")])
+            .rejected([duplicateProblem(externalID: record.externalID, line: line, firstLine: firstLine)])
         }
 
         let existing = try repository.find(externalID: record.externalID)
@@ -113,20 +112,26 @@ final class ProjectRowHandler: ImportRowHandler {
             return duplicate(firstLine: existing.sourceLine)
         }
         if options.insertOnly, existing != nil {
-            return .rejected([ImportProblem(
-                line: line, column: idColumn, value: record.externalID,
-                problem: "external_id is already in the database (--insert-only)", suggestion: "drop --insert-only to update it")])
+            let known = ImportProblem(
+                line: line, column: mapping.sourceName(of: .externalID), value: record.externalID,
+                problem: "external_id is already in the database (--insert-only)", suggestion: "drop --insert-only to update it")
+            let repeated = try rememberUnwritten(record.externalID, line: line).map {
+                duplicateProblem(externalID: record.externalID, line: line, firstLine: $0)
+            }
+            return .rejected([known] + (repeated.map { [$0] } ?? []))
         }
         let unchanged = existing.map { record.hasSameContent(as: $0.record) } ?? false
         if !write || unchanged {
-            let remember = try database.cachedStatement(
-                "INSERT INTO temp.import_unwritten (external_id, line) VALUES (?, ?) ON CONFLICT DO NOTHING")
-            try remember.execute([.text(record.externalID), .integer(Int64(line))])
-            if database.changes == 0 {
-                return duplicate(firstLine: try database.scalarInt(
-                    "SELECT line FROM temp.import_unwritten WHERE external_id = ?", [.text(record.externalID)]))
+            if let firstLine = try rememberUnwritten(record.externalID, line: line) {
+                return duplicate(firstLine: firstLine)
             }
             return write ? .unchanged : .validated
+        }
+        // An earlier copy that was not written (unchanged, or invalid) is only in the temporary table.
+        if unwrittenCount > 0, let firstLine = try database.scalarInt(
+            "SELECT line FROM temp.import_unwritten WHERE external_id = ?", [.text(record.externalID)])
+        {
+            return duplicate(firstLine: firstLine)
         }
         switch try repository.save(record, over: existing, batchID: batchID, now: now, sourceLine: line) {
         case .inserted:
@@ -139,6 +144,37 @@ final class ProjectRowHandler: ImportRowHandler {
         case .unchanged:
             return .unchanged
         }
+    }
+
+    func databaseProblems(inRejectedRowWithKey externalID: String, line: Int) throws -> [ImportProblem] {
+        if let existing = try repository.find(externalID: externalID), existing.batchID == batchID {
+            return [duplicateProblem(externalID: externalID, line: line, firstLine: existing.sourceLine)]
+        }
+        if let firstLine = try rememberUnwritten(externalID, line: line) {
+            return [duplicateProblem(externalID: externalID, line: line, firstLine: firstLine)]
+        }
+        return []
+    }
+
+    /// Rows not written by this import (unchanged, invalid, or all rows once an all-or-nothing import
+    /// has a rejection) are remembered so a later copy of the id is still caught; returns the line of
+    /// an earlier copy when there is one.
+    private func rememberUnwritten(_ externalID: String, line: Int) throws -> Int? {
+        let remember = try database.cachedStatement(
+            "INSERT INTO temp.import_unwritten (external_id, line) VALUES (?, ?) ON CONFLICT DO NOTHING")
+        try remember.execute([.text(externalID), .integer(Int64(line))])
+        if database.changes == 1 {
+            unwrittenCount += 1
+            return nil
+        }
+        return try database.scalarInt("SELECT line FROM temp.import_unwritten WHERE external_id = ?", [.text(externalID)])
+    }
+
+    private func duplicateProblem(externalID: String, line: Int, firstLine: Int?) -> ImportProblem {
+        ImportProblem(
+            line: line, column: mapping?.sourceName(of: .externalID), value: externalID,
+            problem: "external_id appears twice in the file" + (firstLine.map { " (first on line \($0))" } ?? ""),
+            suggestion: "each project must appear once; merge or renumber the rows")
     }
 
     /// The content-derived id; content that repeats an earlier row's gets `-2`, `-3` … and a

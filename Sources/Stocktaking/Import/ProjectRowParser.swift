@@ -47,6 +47,13 @@ final class ProjectRowParser {
     private static let ordinal: [ProjectColumn: Int] = Dictionary(
         uniqueKeysWithValues: ProjectColumn.allCases.enumerated().map { ($1, $0) })
 
+    /// The row's id as it will be stored, even when the row is invalid: a repeated id is found
+    /// whatever else is wrong with either copy. Nil when the cell is empty or cannot be an id.
+    func externalID(of fields: [String]) -> String? {
+        guard let raw = cell(.externalID, fields), let id = try? ExternalID.normalize(raw), !id.isEmpty else { return nil }
+        return id
+    }
+
     /// The record, or the row's problems. `externalID` is empty when it is to be generated.
     func parse(_ fields: [String], line: Int) -> (record: ProjectRecord?, problems: [ImportProblem]) {
         var problems: [ImportProblem] = []
@@ -57,9 +64,13 @@ final class ProjectRowParser {
         // Matched values: trimmed and folded. Free text: exactly as read (unless --trim-text).
         var externalID = ""
         if let raw = cell(.externalID, fields) {
-            externalID = ValueParsers.trim(raw).precomposedNFC
-            if externalID.isEmpty && !generatesIDs {
-                problem(.externalID, raw, ResolutionError("external_id is blank"))
+            do throws(ResolutionError) {
+                externalID = try ExternalID.normalize(raw)
+                if externalID.isEmpty && !generatesIDs {
+                    problem(.externalID, raw, ResolutionError("external_id is blank"))
+                }
+            } catch {
+                problem(.externalID, raw, error)
             }
         } else if !generatesIDs {
             problem(.externalID, nil, ResolutionError("external_id is required", suggestion: "give every row an id, or pass --generate-ids PREFIX"))

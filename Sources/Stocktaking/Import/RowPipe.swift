@@ -1,7 +1,9 @@
 /// A row as prepared on the reading thread: validated without the database, or rejected.
 enum PreparedRow<Value: Sendable>: Sendable {
     case valid(Value)
-    case invalid([ImportProblem])
+    /// `key` identifies the row when it could be read (a project's external_id), so that a repeated
+    /// id is reported even when one of the copies has other problems.
+    case invalid([ImportProblem], key: String? = nil)
 }
 
 /// What flows from the reading thread to the writing thread.

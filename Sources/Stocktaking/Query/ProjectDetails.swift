@@ -31,10 +31,10 @@ public struct ProjectDetails: Sendable {
 
     public var record: ProjectRecord { project.record }
 
-    /// Loads the project with this external id (matched ignoring case), or returns nil.
+    /// Loads the project with this external id (matched ignoring case, read by `ExternalID`'s rule), or returns nil.
     public static func load(externalID: String, from catalog: Catalog) throws -> ProjectDetails? {
         let reference = catalog.reference
-        guard let project = try ProjectRepository(database: catalog.database, reference: reference).find(externalID: externalID) else {
+        guard let project = try ProjectRepository(database: catalog.database, reference: reference).find(externalID: ExternalID.lookUpKey(externalID)) else {
             return nil
         }
         let record = project.record

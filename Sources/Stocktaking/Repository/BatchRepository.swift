@@ -94,6 +94,33 @@ public final class BatchRepository {
         try database.rows("SELECT \(Self.columns) FROM import_batch WHERE id = ?", [.integer(id)]).first.map(Self.batch(from:))
     }
 
+    /// The batches after `batchID` whose changes cancel out: a batch and its revert, a revert and
+    /// the revert of that revert, and so on.
+    ///
+    /// Batches form chains through `reverted_by_batch_id` (import 5, revert of 5 = 7, revert of 7 =
+    /// 9 re-applies 5). The part of a chain after `batchID` undoes itself when it has an even number
+    /// of links: (5, 7) cancel, so reverting an earlier batch is not blocked by them; (5, 7, 9) leave
+    /// batch 5's changes in force, so it is.
+    func selfCancellingBatchIDs(after batchID: Int64) throws -> Set<Int64> {
+        var revertedBy: [Int64: Int64] = [:]
+        var reverts: [Int64: Int64] = [:]
+        for row in try database.rows(
+            "SELECT id, reverts_batch_id, reverted_by_batch_id FROM import_batch WHERE id > ?", [.integer(batchID)])
+        {
+            guard let id = row[0].integerValue else { continue }
+            if let target = row[1].integerValue { reverts[id] = target }
+            if let by = row[2].integerValue { revertedBy[id] = by }
+        }
+        var cancelled: Set<Int64> = []
+        // Start at each chain's first batch after `batchID`: one that reverts nothing after it.
+        for start in Set(revertedBy.keys).union(reverts.keys) where (reverts[start].map { $0 <= batchID } ?? true) {
+            var chain = [start]
+            while let next = revertedBy[chain.last!] { chain.append(next) }
+            if chain.count.isMultiple(of: 2) { cancelled.formUnion(chain) }
+        }
+        return cancelled
+    }
+
     public func latestBatchID() throws -> Int64? {
         try database.scalar("SELECT max(id) FROM import_batch")?.integerValue
     }

@@ -13,6 +13,7 @@ public struct CheckFinding: Sendable, Equatable {
         case organizationSpellings = "organization_name_variants"
         case organizationNearCollision = "organization_names_nearly_collide"
         case duplicateCandidates = "duplicate_candidates"
+        case lookalikeIDs = "lookalike_external_ids"
         case mojibake = "mojibake"
 
         /// What the finding means, for people.
@@ -28,6 +29,7 @@ public struct CheckFinding: Sendable, Equatable {
             case .organizationSpellings: "one organization written in several ways"
             case .organizationNearCollision: "organization names one letter apart"
             case .duplicateCandidates: "possible duplicate projects (same title and organization, or near-identical titles in one country)"
+            case .lookalikeIDs: "external ids with invisible characters or typographic dashes (imports no longer accept or keep them; see migration 0009)"
             case .mojibake: "text that looks like mis-decoded UTF-8 (mojibake)"
             }
         }
@@ -125,6 +127,7 @@ public struct DataQualityCheck {
         findings.append(try organizationSpellings(condition, arguments))
         findings.append(try organizationNearCollisions())
         findings.append(try duplicateCandidates(condition, arguments))
+        findings.append(try lookalikeIDs(condition, arguments))
         findings.append(try mojibake(condition, arguments))
         return CheckReport(findings: findings)
     }
@@ -283,6 +286,33 @@ public struct DataQualityCheck {
             if examples.count < exampleLimit { examples.append("\(match) / \(externalID): \(ValueParsers.excerpt(title))") }
         }
         return CheckFinding(kind: .duplicateCandidates, count: count, examples: examples)
+    }
+
+    // MARK: Lookalike ids
+
+    /// Ids written before `ExternalID`'s rule that it would change or refuse: each is listed with
+    /// the id it reads as, and the project that already has that id when there is one.
+    private func lookalikeIDs(_ condition: String, _ arguments: [SQLiteValue]) throws -> CheckFinding {
+        // Only ids with a character outside printable ASCII can be affected.
+        let statement = try catalog.database.prepare(
+            "SELECT p.external_id FROM project p WHERE p.external_id GLOB '*[^ -~]*' AND \(condition) ORDER BY p.external_id")
+        try statement.bind(arguments)
+        var count = 0
+        var examples: [String] = []
+        while try statement.step() {
+            let externalID = statement.text(at: 0) ?? ""
+            let readsAs = String(String.UnicodeScalarView(externalID.unicodeScalars.compactMap { scalar in
+                ExternalID.invisibleCharacterName(scalar) != nil ? nil : ExternalID.isTypographicDash(scalar) ? "-" : scalar
+            }))
+            guard readsAs != externalID else { continue }
+            count += 1
+            guard examples.count < exampleLimit else { continue }
+            let twin = try catalog.database.scalarText("SELECT external_id FROM project WHERE external_id = ?", [.text(readsAs)])
+            examples.append(
+                ValueParsers.excerpt(externalID) + " reads as " + ValueParsers.excerpt(readsAs)
+                    + (twin.map { ", which is another project (\(ValueParsers.excerpt($0)))" } ?? ""))
+        }
+        return CheckFinding(kind: .lookalikeIDs, count: count, examples: examples)
     }
 
     // MARK: Mojibake

@@ -42,6 +42,14 @@ public final class CSVReader<Source: ByteSource> {
 
     /// Raw input bytes read from the source so far (for progress reporting).
     public var bytesConsumed: Int { core.input.bytesConsumed }
+
+    /// How the first record's line ended (`[13, 10]`, `[10]` or `[13]`); nil before one ended.
+    public var firstLineEnding: [UInt8]? { core.firstLineEnding }
+
+    /// The encoding the input turned out to be in (a UTF-16 byte order mark decides the byte
+    /// order), and whether it started with a byte order mark: what a file written back for the
+    /// same person (rejects) should use.
+    public var inputEncoding: (encoding: TextEncoding, byteOrderMark: Bool) { core.input.encodingInUse }
 }
 
 /// The non-generic parser, so the hot loop is compiled once, here, whatever the source type.
@@ -80,6 +88,9 @@ final class CSVParserCore {
 
     private(set) var replacedInvalidLines: [Int] = []
     private(set) var replacedInvalidLineCount = 0
+    /// How the first record ended (CRLF, LF or CR), so output meant to go back to the file's owner
+    /// (a rejects file) can end its lines the same way. Nil until a record ends with a line break.
+    private(set) var firstLineEnding: [UInt8]?
     private var lastReplacedLine = 0
 
     init(input: any UTF8Input, options: CSVReaderOptions, invalidIsUTF16: Bool) {
@@ -167,6 +178,19 @@ final class CSVParserCore {
 
     // MARK: - Records
 
+    /// Records the line end at `index` (a CR or LF). A CR followed by an LF already in the buffer is
+    /// CRLF; when the LF would be in the next chunk (a header ending exactly at a chunk boundary) CRLF
+    /// is assumed, the RFC 4180 and Excel form.
+    private func noteFirstLineEnding(at index: Int) {
+        if buffer[index] == ASCII.lf {
+            firstLineEnding = [ASCII.lf]
+        } else if index + 1 < end, buffer[index + 1] != ASCII.lf {
+            firstLineEnding = [ASCII.cr]
+        } else {
+            firstLineEnding = [ASCII.cr, ASCII.lf]
+        }
+    }
+
     private func finish(_ fields: [String], line recordLine: Int, endLine: Int) -> CSVRecord {
         lastFieldCount = fields.count
         return CSVRecord(fields: fields, line: recordLine, endLine: endLine)
@@ -215,6 +239,7 @@ final class CSVParserCore {
                         continue fieldLoop
                     case ASCII.lf, ASCII.cr:
                         fields.append(try makeField(from: fieldStart, to: p, escaped: false, index: fields.count))
+                        if firstLineEnding == nil { noteFirstLineEnding(at: p) }
                         pendingLF = b[p] == ASCII.cr
                         pos = p + 1
                         let endLine = line
@@ -288,6 +313,7 @@ final class CSVParserCore {
                     continue fieldLoop
                 case ASCII.lf, ASCII.cr:
                     fields.append(try makeField(from: fieldStart + 1, to: pos - 1, escaped: escaped, index: fields.count))
+                    if firstLineEnding == nil { noteFirstLineEnding(at: pos) }
                     pendingLF = next == ASCII.cr
                     pos += 1
                     let endLine = line

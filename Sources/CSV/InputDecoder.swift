@@ -9,6 +9,8 @@ protocol UTF8Input: AnyObject {
     var bytesConsumed: Int { get }
     /// Worst-case UTF-8 bytes produced per raw byte, for sizing the parser buffer.
     var expansion: Int { get }
+    /// The encoding being decoded (after a byte order mark decided it) and whether there was a BOM.
+    var encodingInUse: (encoding: TextEncoding, byteOrderMark: Bool) { get }
 }
 
 final class InputDecoder<Source: ByteSource>: UTF8Input {
@@ -28,6 +30,18 @@ final class InputDecoder<Source: ByteSource>: UTF8Input {
     private var eof = false
     private var started = false
     private(set) var bytesConsumed = 0
+    private var sawByteOrderMark = false
+
+    var encodingInUse: (encoding: TextEncoding, byteOrderMark: Bool) {
+        let encoding: TextEncoding = switch mode {
+        case .utf8: .utf8
+        case .windows1252: .windows1252
+        case .latin1: .latin1
+        case .utf16LE: .utf16LE
+        case .utf16BE: .utf16BE
+        }
+        return (encoding, sawByteOrderMark)
+    }
 
     var expansion: Int {
         switch mode {
@@ -93,6 +107,7 @@ final class InputDecoder<Source: ByteSource>: UTF8Input {
         case .utf8:
             if b0 == 0xEF, b1 == 0xBB, b2 == 0xBF {
                 rawStart = 3
+                sawByteOrderMark = true
             } else if b0 == 0xFF, b1 == 0xFE {
                 throw CSVError(kind: .utf16ByteOrderMark(littleEndian: true), line: 1)
             } else if b0 == 0xFE, b1 == 0xFF {
@@ -102,9 +117,11 @@ final class InputDecoder<Source: ByteSource>: UTF8Input {
             if b0 == 0xFF, b1 == 0xFE, requested != .utf16BE {
                 mode = .utf16LE
                 rawStart = 2
+                sawByteOrderMark = true
             } else if b0 == 0xFE, b1 == 0xFF, requested != .utf16LE {
                 mode = .utf16BE
                 rawStart = 2
+                sawByteOrderMark = true
             }
         case .windows1252, .latin1:
             break
@@ -233,7 +250,7 @@ private func writeUTF8(_ scalar: UInt32, to out: UnsafeMutablePointer<UInt8>) ->
 
 /// windows-1252 bytes 0x80–0x9F. The five undefined bytes (81 8D 8F 90 9D) map to the C1 control
 /// code points, as the WHATWG Encoding Standard's windows-1252 decoder does.
-private let windows1252High: [UInt16] = [
+let windows1252High: [UInt16] = [
     0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
     0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
     0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,

@@ -6,6 +6,9 @@ public struct HeaderMapping<Field: Hashable & Sendable>: Sendable {
     public let fieldBySourceIndex: [Field?]
     /// For each mapped field, the source column index.
     public let sourceIndexByField: [Field: Int]
+    /// The `error` column a rejects file ends with (`--rejects`), when this file is one: it is not
+    /// data, so it is ignored, and a new rejects file reuses it instead of adding a second one.
+    public var rejectsErrorColumn: Int? = nil
 
     public func index(of field: Field) -> Int? { sourceIndexByField[field] }
 
@@ -69,7 +72,14 @@ public struct HeaderMatcher<Field: Hashable & Sendable & RawRepresentable>: Send
         var indexByField: [Field: Int] = [:]
         var unknown: [String] = []
         var emptyNames = 0
+        // A fixed rejects file comes back with the `error` column it was written with, last.
+        let rejectsErrorColumn = header.count > 1 && header.last.map(Self.key) == Self.rejectsErrorKey
+            && fieldByKey[Self.rejectsErrorKey] == nil && userFieldByKey[Self.rejectsErrorKey] == nil ? header.count - 1 : nil
         for (index, name) in header.enumerated() {
+            if index == rejectsErrorColumn {
+                fields.append(nil)
+                continue
+            }
             let key = Self.key(name)
             if key.isEmpty {
                 emptyNames += 1
@@ -103,8 +113,12 @@ public struct HeaderMatcher<Field: Hashable & Sendable & RawRepresentable>: Send
             problems.append("missing required column \(field.rawValue)")
         }
         if !problems.isEmpty { throw HeaderError(problems: problems) }
-        return HeaderMapping(sourceNames: header, fieldBySourceIndex: fields, sourceIndexByField: indexByField)
+        return HeaderMapping(
+            sourceNames: header, fieldBySourceIndex: fields, sourceIndexByField: indexByField, rejectsErrorColumn: rejectsErrorColumn)
     }
+
+    /// The name of the column `RejectsWriter` adds.
+    static var rejectsErrorKey: String { "error" }
 
     static func excerpt(_ text: String) -> String {
         text.count > 40 ? String(text.prefix(40)) + "…" : text

@@ -40,15 +40,23 @@ final class ImportReportWriter {
     }
 }
 
-/// `--rejects FILE`: the rejected rows exactly as read, plus an `error` column, ready to fix and re-import.
+/// `--rejects FILE`: the rejected rows exactly as read, plus an `error` column, ready to fix and
+/// import again with the same command: same delimiter, encoding, byte order mark and line ends as
+/// the input, and the `error` column is recognised and ignored when the file comes back (a rejects
+/// file of a rejects file reuses it rather than adding a second one).
 final class RejectsWriter {
     private let file: AtomicFile
     private let writer: CSVWriter
+    private let encoder: OutputEncoder
+    private let errorColumn: Int?
 
-    init(path: String, header: [String], delimiter: UInt8) throws {
+    init(path: String, header: [String], errorColumn: Int?, delimiter: UInt8, lineEnding: [UInt8], encoder: OutputEncoder) throws {
         file = try AtomicFile(targetPath: path)
-        writer = CSVWriter(delimiter: delimiter)
-        try file.sink.withBuffer { writer.append(record: header + ["error"], to: &$0) }
+        writer = CSVWriter(delimiter: delimiter, lineEnding: lineEnding)
+        self.encoder = encoder
+        self.errorColumn = errorColumn
+        try file.sink.write(encoder.prefix)
+        try write(errorColumn == nil ? header + [HeaderMatcher<ProjectColumn>.rejectsErrorKey] : header)
     }
 
     func add(fields: [String], problems: [ImportProblem]) throws {
@@ -58,7 +66,20 @@ final class RejectsWriter {
             if let suggestion = problem.suggestion { text += "; " + suggestion }
             return text
         }.joined(separator: " | ")
-        try file.sink.withBuffer { writer.append(record: fields + [message], to: &$0) }
+        var record = fields
+        // A row with a wrong field count keeps what it had; the message goes last either way.
+        if let errorColumn, errorColumn < record.count, record.count == errorColumn + 1 {
+            record[errorColumn] = message
+        } else {
+            record.append(message)
+        }
+        try write(record)
+    }
+
+    private func write(_ record: [String]) throws {
+        var utf8: [UInt8] = []
+        writer.append(record: record, to: &utf8)
+        try file.sink.write(encoder.encode(utf8))
     }
 
     func commit() throws {

@@ -113,7 +113,11 @@ final class ImportRunner<Handler: ImportRowHandler> {
             throw rejected(error.problems.map { ImportProblem(line: header.line, column: nil, value: nil, problem: $0) })
         }
         if options.skipInvalid, let path = options.rejectsPath {
-            rejects = try RejectsWriter(path: path, header: header.fields, delimiter: options.reader.dialect.delimiter)
+            let input = reader.inputEncoding
+            rejects = try RejectsWriter(
+                path: path, header: header.fields, errorColumn: mapping.rejectsErrorColumn, delimiter: options.reader.dialect.delimiter,
+                lineEnding: reader.firstLineEnding ?? [13, 10],
+                encoder: OutputEncoder(encoding: input.encoding, byteOrderMark: input.byteOrderMark))
         }
 
         let database = catalog.database

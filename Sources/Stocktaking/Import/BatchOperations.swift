@@ -51,6 +51,7 @@ public struct BatchOperations {
             try projects.catchUpSearchIndex()
             try batches.finish(batchID: batchID, counts: summary.counts, now: Timestamp.now())
         }
+        catalog.checkpointWriteAheadLog()
         return summary
     }
 
@@ -134,6 +135,7 @@ public struct BatchOperations {
             try projects.catchUpSearchIndex()
             try batches.finish(batchID: revertID, counts: summary.counts, now: Timestamp.now(), revertsBatchID: batchID)
         }
+        catalog.checkpointWriteAheadLog()
         return summary
     }
 }

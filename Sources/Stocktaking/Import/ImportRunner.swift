@@ -225,6 +225,7 @@ final class ImportRunner<Handler: ImportRowHandler> {
         if !options.dryRun && summary.counts.inserted + summary.counts.updated >= 1000 {
             try Self.refreshPlannerStatistics(database)
         }
+        if !options.dryRun { catalog.checkpointWriteAheadLog() }
         return summary
     }
 

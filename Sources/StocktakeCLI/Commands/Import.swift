@@ -45,7 +45,7 @@ extension StocktakeCommand {
         @Option(help: "What the file holds: projects or prizes.")
         var kind: ImportOptions.Kind = .projects
 
-        @Option(help: ArgumentHelp("Field delimiter (one character; \\t for tab).", valueName: "char"))
+        @Option(help: ArgumentHelp("Field delimiter (one character; \\t for tab). Without it, comma, semicolon, tab or pipe is recognised from the header.", valueName: "char"))
         var delimiter: String?
 
         @Flag(help: "The file is tab-separated (same as --delimiter '\\t').")
@@ -114,6 +114,16 @@ extension StocktakeCommand {
             if generateIDs != nil && kind == .prizes { throw ValidationError("--generate-ids applies to projects only") }
         }
 
+        static func delimiterName(_ delimiter: UInt8) -> String {
+            switch delimiter {
+            case UInt8(ascii: ";"): "semicolon"
+            case UInt8(ascii: "\t"): "tab"
+            case UInt8(ascii: "|"): "pipe"
+            case UInt8(ascii: ","): "comma"
+            default: "'" + String(UnicodeScalar(delimiter)) + "'"
+            }
+        }
+
         static func delimiterByte(_ text: String) -> UInt8? {
             if text == "\\t" || text == "\t" || text.lowercased() == "tab" { return UInt8(ascii: "\t") }
             guard text.utf8.count == 1, let byte = text.utf8.first, byte < 0x80, byte != UInt8(ascii: "\""),
@@ -125,6 +135,7 @@ extension StocktakeCommand {
             var options = ImportOptions()
             options.kind = kind
             options.reader.dialect = CSVDialect(delimiter: tsv ? UInt8(ascii: "\t") : delimiter.flatMap(Self.delimiterByte) ?? UInt8(ascii: ","))
+            options.detectsDelimiter = !tsv && delimiter == nil
             options.reader.encoding = encoding.flatMap(TextEncoding.init(name:))
             options.reader.replaceInvalid = replaceInvalid
             options.reader.maxFieldBytes = maxFieldSize << 20
@@ -169,6 +180,9 @@ extension StocktakeCommand {
                 let verb = dryRun ? "would import" : "imported"
                 var line = "\(verb) \(file == "-" ? "<stdin>" : file): \(summary.rows) rows — \(counts.inserted) inserted, \(counts.updated) updated, \(counts.unchanged) unchanged, \(counts.rejected) rejected"
                 if summary.warnings > 0 { line += ", \(summary.warnings) warning(s)" }
+                if summary.delimiterDetected && summary.delimiter != UInt8(ascii: ",") {
+                    line += " [" + Self.delimiterName(summary.delimiter) + "-separated, recognised from the header]"
+                }
                 line += dryRun ? " (dry run: nothing written)" : " (batch \(summary.batchID.map(String.init) ?? "-"))"
                 line += " in " + fixed(summary.seconds, 2) + " s"
                 printError(line)

@@ -52,6 +52,16 @@ public struct HeaderMatcher<Field: Hashable & Sendable & RawRepresentable>: Send
         }))
     }
 
+    /// How many names of `header` match a field (directly, by alias or through `userMappings`):
+    /// the measure by which the delimiter of a file is recognised.
+    public func knownColumnCount(_ header: [String], userMappings: [String: String]) -> Int {
+        let mapped = Set(userMappings.keys.map(Self.key))
+        return header.filter { name in
+            let key = Self.key(name)
+            return !key.isEmpty && (fieldByKey[key] != nil || mapped.contains(key))
+        }.count
+    }
+
     /// - Parameters:
     ///   - userMappings: `Source Header` → field name, from `--map`.
     ///   - notRequired: required fields the caller will supply itself (`--generate-ids`).

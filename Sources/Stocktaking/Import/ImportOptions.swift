@@ -8,6 +8,9 @@ public struct ImportOptions: Sendable {
 
     public var kind: Kind = .projects
     public var reader = CSVReaderOptions()
+    /// Recognise the delimiter from the header line (comma, semicolon, tab or pipe) instead of
+    /// using `reader.dialect`; off when the user named one (`--delimiter`, `--tsv`).
+    public var detectsDelimiter = false
     public var values = ValueOptions()
     /// `Source Header` → field, from `--map`.
     public var columnMappings: [String: String] = [:]
@@ -37,7 +40,8 @@ public struct ImportOptions: Sendable {
             JSONText.appendString(value, to: &buffer)
         }
         add("encoding", reader.encoding?.rawValue)
-        add("delimiter", reader.dialect.delimiter == UInt8(ascii: ",") ? nil : String(UnicodeScalar(reader.dialect.delimiter)))
+        add("delimiter", reader.dialect.delimiter == UInt8(ascii: ",") && !detectsDelimiter ? nil : String(UnicodeScalar(reader.dialect.delimiter)))
+        add("delimiter_detected", detectsDelimiter ? "true" : nil)
         add("replace_invalid", reader.replaceInvalid ? "true" : nil)
         add("date_format", values.dateOrder == .iso ? nil : values.dateOrder.rawValue)
         add("trim_text", values.trimText ? "true" : nil)
@@ -59,6 +63,9 @@ public struct ImportSummary: Sendable, Equatable {
     public var warnings = 0
     public var dryRun = false
     public var seconds = 0.0
+    /// The field delimiter the file was read with, and whether it was recognised from the header.
+    public var delimiter = UInt8(ascii: ",")
+    public var delimiterDetected = false
 
     public init() {}
 }

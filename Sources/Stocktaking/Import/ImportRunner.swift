@@ -52,7 +52,8 @@ protocol ImportRowHandler: AnyObject {
 /// them to SQLite. A bounded `RowPipe` between them keeps memory constant.
 final class ImportRunner<Handler: ImportRowHandler> {
     let catalog: Catalog
-    let options: ImportOptions
+    /// As given, except that a recognised delimiter replaces the default one when the file is opened.
+    private(set) var options: ImportOptions
     let handler: Handler
     weak var observer: (any ImportObserver)?
     static var chunkSize: Int { 256 }
@@ -91,7 +92,29 @@ final class ImportRunner<Handler: ImportRowHandler> {
             return ImportRejected(fileName: displayName, problems: problems, totalProblems: problems.count, summary: nil)
         }
 
-        let hashing = HashingByteSource(base: source)
+        // Look at the first bytes before parsing: a workbook is not CSV, and the header line tells
+        // which delimiter the file uses (Excel writes ';' in many European locales).
+        let peeking = try PeekingByteSource(base: source, limit: InputSniffer.peekLimit)
+        if let container = InputSniffer.container(peeking.head) {
+            throw rejected([ImportProblem(
+                line: 1, column: nil, value: nil, problem: "the file is \(container), not a CSV file",
+                suggestion: "open it in Excel or LibreOffice and save it as \"CSV UTF-8\" (File › Save As), then import that file")])
+        }
+        if options.detectsDelimiter {
+            let matcher = handler.matcher
+            let mappings = options.columnMappings
+            if let detected = InputSniffer.delimiter(
+                head: peeking.head, options: options.reader, knownColumns: { matcher.knownColumnCount($0, userMappings: mappings) })
+            {
+                options.reader.dialect.delimiter = detected
+            } else {
+                options.detectsDelimiter = false  // nothing recognised: read as comma-separated, as before
+            }
+        }
+        summary.delimiter = options.reader.dialect.delimiter
+        summary.delimiterDetected = options.detectsDelimiter
+
+        let hashing = HashingByteSource(base: peeking)
         let reader = CSVReader(source: hashing, options: options.reader)
 
         // The header decides everything else; a bad one stops the import before any row is read.
@@ -110,7 +133,11 @@ final class ImportRunner<Handler: ImportRowHandler> {
                 header: header.fields, userMappings: options.columnMappings, ignoreUnknown: options.ignoreUnknownColumns,
                 notRequired: handler.suppliedFields)
         } catch {
-            throw rejected(error.problems.map { ImportProblem(line: header.line, column: nil, value: nil, problem: $0) })
+            var problems = error.problems.map { ImportProblem(line: header.line, column: nil, value: nil, problem: $0) }
+            if let hint = Self.delimiterHint(header: header.fields, delimiter: options.reader.dialect.delimiter) {
+                problems[0].suggestion = hint
+            }
+            throw rejected(problems)
         }
         if options.skipInvalid, let path = options.rejectsPath {
             let input = reader.inputEncoding
@@ -317,6 +344,16 @@ final class ImportRunner<Handler: ImportRowHandler> {
         var located = ImportProblem(line: error.line, column: column, value: nil, problem: problem, suggestion: suggestion)
         located.value = error.excerpt  // already shortened and escaped by the reader
         return located
+    }
+
+    /// When a header did not map because it was split on the wrong character: which one to name.
+    static func delimiterHint(header: [String], delimiter: UInt8) -> String? {
+        let joined = header.joined(separator: String(UnicodeScalar(delimiter)))
+        for candidate in InputSniffer.delimiters where candidate != delimiter && joined.utf8.contains(candidate) {
+            let shown = candidate == UInt8(ascii: "\t") ? "'\\t'" : "'" + String(UnicodeScalar(candidate)) + "'"
+            return "the header was split on \(InputSniffer.name(of: delimiter)); if the file is separated by \(InputSniffer.name(of: candidate)), pass --delimiter \(shown)"
+        }
+        return nil
     }
 
     static func seconds(_ duration: Duration) -> Double {

@@ -84,3 +84,21 @@ import TestSupport
         #expect(lines.last?.hasPrefix("E-1,Bad,C99,\"column action_lines: no such Action Line") == true, "\(lines)")
     }
 }
+
+/// One rule for "not found": a missing project or batch is exit 1 everywhere, said the same way.
+@Suite(.enabled(if: StocktakeBinary.isAvailable)) struct NotFoundTests {
+    @Test func missingProjectsAndBatchesExit1() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let db = directory.path("t.db")
+        #expect(try StocktakeBinary.run(arguments: ["init", "--db", db]).status == 0)
+        for (arguments, message) in [
+            (["show", "NOSUCH"], "no project NOSUCH"), (["delete", "NOSUCH"], "no project NOSUCH"),
+            (["imports", "revert", "99"], "no import batch 99"), (["imports", "show", "99"], "no import batch 99"),
+        ] {
+            let result = try StocktakeBinary.run(arguments: arguments + ["--db", db])
+            #expect(result.status == 1, "\(arguments): \(result.status) \(result.stderr)")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+    }
+}

@@ -10,7 +10,8 @@ extension ImportRejected: ExitStatusProviding {
 }
 
 extension BatchOperationRefused: ExitStatusProviding {
-    var exitStatus: ExitStatus { isInputError ? .dataError : .failure }
+    /// A missing project or batch is exit 1 like `show` of a missing project; so is a refused revert.
+    var exitStatus: ExitStatus { .failure }
 }
 
 extension StocktakeCommand {
@@ -114,6 +115,16 @@ extension StocktakeCommand {
             if generateIDs != nil && kind == .prizes { throw ValidationError("--generate-ids applies to projects only") }
         }
 
+        /// `3 problems in 2 of 40 rows`; `1 problem` when the file broke before its rows were counted.
+        static func problemCount(_ rejected: ImportRejected) -> String {
+            let problems = rejected.totalProblems
+            var text = "\(problems) problem" + (problems == 1 ? "" : "s")
+            if let summary = rejected.summary, summary.counts.rejected > 0 {
+                text += " in \(summary.counts.rejected) of \(summary.rows) row" + (summary.rows == 1 ? "" : "s")
+            }
+            return text
+        }
+
         static func delimiterName(_ delimiter: UInt8) -> String {
             switch delimiter {
             case UInt8(ascii: ";"): "semicolon"
@@ -167,7 +178,8 @@ extension StocktakeCommand {
                 if rejected.summary == nil {
                     printError(rejected.description)
                 } else {
-                    printError("\(displayName): rejected, nothing was written (\(rejected.totalProblems) problem(s) in \(rejected.summary?.rows ?? 0) rows)")
+                    if let notice = rejected.stoppedNotice { printError("\(displayName): " + notice) }
+                    printError("\(displayName): rejected, nothing was written (" + Self.problemCount(rejected) + ")")
                 }
                 throw ExitCode(ExitStatus.dataError.rawValue)
             } catch {

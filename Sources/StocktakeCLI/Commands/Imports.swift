@@ -66,7 +66,7 @@ extension StocktakeCommand.Imports {
             let catalog = try globals.open(.read)
             defer { catalog.close() }
             guard let found = try BatchRepository(database: catalog.database).find(id: batch) else {
-                throw BatchOperationRefused(description: "there is no batch \(batch); `stocktake imports` lists them", isInputError: false)
+                throw BatchOperationRefused(description: "no import batch \(batch); `stocktake imports` lists them")
             }
             try RowPrinter.print(
                 format: output.resolvedFormat, columns: StocktakeCommand.Imports.columns + ["options"],

@@ -6,7 +6,7 @@ struct ProjectNotFound: Error, CustomStringConvertible {
     let externalID: String
 
     var description: String {
-        "no project with external_id \"\(ValueParsers.excerpt(externalID))\"; `stocktake find --search TEXT` looks projects up by their words"
+        "no project \(ValueParsers.excerpt(externalID)); `stocktake find --search TEXT` looks projects up by their words"
     }
 }
 

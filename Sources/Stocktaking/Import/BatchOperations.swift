@@ -1,12 +1,10 @@
-/// A batch operation that cannot be done; nothing was changed.
+/// A batch operation that cannot be done (a project or batch that does not exist, a revert that
+/// later batches block); nothing was changed.
 public struct BatchOperationRefused: Error, Sendable, CustomStringConvertible {
     public let description: String
-    /// True when the request named something that does not exist (exit 65 rather than 1).
-    public let isInputError: Bool
 
-    public init(description: String, isInputError: Bool) {
+    public init(description: String) {
         self.description = description
-        self.isInputError = isInputError
     }
 }
 
@@ -45,8 +43,7 @@ public struct BatchOperations {
             }
             guard missing.isEmpty else {
                 throw BatchOperationRefused(
-                    description: "no project with external_id \(missing.map { "\"\($0)\"" }.joined(separator: ", ")); nothing was deleted",
-                    isInputError: true)
+                    description: "no project " + missing.map { ValueParsers.excerpt($0) }.joined(separator: ", ") + "; nothing was deleted")
             }
             try projects.catchUpSearchIndex()
             try batches.finish(batchID: batchID, counts: summary.counts, now: Timestamp.now())
@@ -64,18 +61,17 @@ public struct BatchOperations {
         var summary = ImportSummary()
         try database.inTransaction(.immediate) {
             guard let batch = try batches.find(id: batchID) else {
-                throw BatchOperationRefused(description: "there is no batch \(batchID); `stocktake imports` lists them", isInputError: true)
+                throw BatchOperationRefused(description: "no import batch \(batchID); `stocktake imports` lists them")
             }
             if let by = batch.revertedByBatchID {
-                throw BatchOperationRefused(description: "batch \(batchID) was already reverted by batch \(by)", isInputError: false)
+                throw BatchOperationRefused(description: "batch \(batchID) was already reverted by batch \(by)")
             }
             if batch.kind == .prizes {
                 let later = try database.scalarInt(
                     "SELECT count(*) FROM prize WHERE batch_id = ?", [.integer(batchID)]) ?? 0
                 if batch.updated > 0 || later != batch.inserted {
                     throw BatchOperationRefused(
-                        description: "batch \(batchID) updated prizes or later batches changed them; revert it by importing a corrected prizes file",
-                        isInputError: false)
+                        description: "batch \(batchID) updated prizes or later batches changed them; revert it by importing a corrected prizes file")
                 }
             }
             // Later batches that were undone again (a batch and its revert) leave no trace to conflict with.
@@ -93,8 +89,7 @@ public struct BatchOperations {
                 throw BatchOperationRefused(
                     description: "cannot revert batch \(batchID): later batches changed the same projects: "
                         + listed.joined(separator: ", ") + (conflicts.count > 10 ? ", …" : "")
-                        + "; revert those batches first (newest first)",
-                    isInputError: false)
+                        + "; revert those batches first (newest first)")
             }
             let now = Timestamp.now()
             let revertID = try batches.begin(

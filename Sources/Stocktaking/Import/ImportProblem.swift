@@ -12,6 +12,11 @@ public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
     public var value: String?
     public var problem: String
     public var suggestion: String?
+    /// The row's external_id when it has one: spreadsheet users find rows by id, and line numbers
+    /// drift from row numbers after multi-line cells. Shown as `LINE (ID):`.
+    public var externalID: String? {
+        didSet { externalID = externalID.map { ValueParsers.excerpt($0, limit: 40) } }
+    }
 
     public init(severity: Severity = .error, line: Int, column: String?, value: String?, problem: String, suggestion: String? = nil) {
         self.severity = severity
@@ -26,9 +31,9 @@ public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
         self.init(line: line, column: column, value: value, problem: error.problem, suggestion: error.suggestion)
     }
 
-    /// `LINE: column NAME: value "…": what was wrong; suggestion` (the caller prefixes the file name).
+    /// `LINE (ID): column NAME: value "…": what was wrong; suggestion` (the caller prefixes the file name).
     public var description: String {
-        var text = "\(line):"
+        var text = "\(line)" + (externalID.map { " (\($0))" } ?? "") + ":"
         if let column { text += " column \(column):" }
         if let value { text += " value \"\(value)\":" }
         text += " " + problem
@@ -39,7 +44,9 @@ public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
     func appendJSON(to buffer: inout [UInt8]) {
         buffer.append(contentsOf: "{\"severity\":".utf8)
         JSONText.appendString(severity.rawValue, to: &buffer)
-        buffer.append(contentsOf: ",\"line\":\(line),\"column\":".utf8)
+        buffer.append(contentsOf: ",\"line\":\(line),\"external_id\":".utf8)
+        appendOptional(externalID, to: &buffer)
+        buffer.append(contentsOf: ",\"column\":".utf8)
         appendOptional(column, to: &buffer)
         buffer.append(contentsOf: ",\"value\":".utf8)
         appendOptional(value, to: &buffer)
@@ -62,12 +69,21 @@ public struct ImportRejected: Error, Sendable, CustomStringConvertible {
     public let problems: [ImportProblem]
     public let totalProblems: Int
     public let summary: ImportSummary?
+    /// Set when the CSV structure broke (an unterminated or stray quote): rows after this line
+    /// were not read, so the list of problems may not be complete.
+    public var stoppedAtLine: Int? = nil
+
+    /// `stopped at line N: …`, the warning that the problem list is incomplete.
+    public var stoppedNotice: String? {
+        stoppedAtLine.map { "stopped at line \($0): the rest of the file cannot be read reliably, so later rows were not checked" }
+    }
 
     public var description: String {
         var lines = problems.map { "\(fileName):\($0)" }
         if totalProblems > problems.count {
             lines.append("… and \(totalProblems - problems.count) more problem(s); --report FILE lists them all")
         }
+        if let stoppedNotice { lines.append("\(fileName): " + stoppedNotice) }
         lines.append("\(fileName): rejected, nothing was written (\(totalProblems) problem(s))")
         return lines.joined(separator: "\n")
     }

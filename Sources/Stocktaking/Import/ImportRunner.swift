@@ -42,6 +42,8 @@ protocol ImportRowHandler: AnyObject {
     func finish() throws
     /// Warnings that are not errors (duplicate candidates), drained after each row.
     func takeWarnings() -> [ImportProblem]
+    /// The id a valid row is known by, to name it in its problems.
+    func rowKey(_ value: Preparer.Value) -> String?
 }
 
 /// Runs an import: reads the file once, validates every row, writes inside one `BEGIN IMMEDIATE`
@@ -77,6 +79,7 @@ final class ImportRunner<Handler: ImportRowHandler> {
         var rejects: RejectsWriter?
         var shownProblems: [ImportProblem] = []
         var totalProblems = 0
+        var stoppedAtLine: Int?
         func note(_ problem: ImportProblem) throws {
             if problem.severity == .error {
                 totalProblems += 1
@@ -182,9 +185,11 @@ final class ImportRunner<Handler: ImportRowHandler> {
                     for item in chunk {
                         let fields: [String]?
                         let outcome: RowOutcome
+                        let rowKey: String?
                         switch item {
                         case .structuralFailure(let problem):
                             try note(problem)
+                            stoppedAtLine = problem.line
                             throw RollBack()
                         case .end(let replacedLines, let replacedCount, let digest):
                             for replaced in replacedLines {
@@ -197,9 +202,10 @@ final class ImportRunner<Handler: ImportRowHandler> {
                             break reading
                         case .row(let line, let rowFields, .invalid(let problems, let key)):
                             let more = try key.map { try handler.databaseProblems(inRejectedRowWithKey: $0, line: line) } ?? []
-                            (fields, outcome) = (rowFields, .rejected(problems + more))
+                            (fields, outcome, rowKey) = (rowFields, .rejected(problems + more), key)
                         case .row(let line, let rowFields, .valid(let value)):
                             fields = rowFields
+                            rowKey = handler.rowKey(value)
                             outcome = try handler.apply(value, line: line, write: writing)
                         }
                         summary.rows += 1
@@ -209,8 +215,11 @@ final class ImportRunner<Handler: ImportRowHandler> {
                         case .updated: summary.counts.updated += 1
                         case .unchanged: summary.counts.unchanged += 1
                         case .validated: break
-                        case .rejected(let problems):
+                        case .rejected(var problems):
                             summary.counts.rejected += 1
+                            for index in problems.indices where problems[index].externalID == nil {
+                                problems[index].externalID = rowKey
+                            }
                             for problem in problems { try note(problem) }
                             if let fields { try rejects?.add(fields: fields, problems: problems) }
                             if !options.skipInvalid { writing = false }
@@ -238,7 +247,8 @@ final class ImportRunner<Handler: ImportRowHandler> {
                 summary.seconds = Self.seconds(clock.now - started)
                 try report?.finish(summary: summary, status: "rejected")
                 rejects?.discard()
-                throw ImportRejected(fileName: displayName, problems: shownProblems, totalProblems: totalProblems, summary: summary)
+                throw ImportRejected(
+                    fileName: displayName, problems: shownProblems, totalProblems: totalProblems, summary: summary, stoppedAtLine: stoppedAtLine)
             }
         } catch {
             if producerStarted { pipe.cancelAndWait() }

@@ -104,6 +104,8 @@ final class PrizeRowHandler: ImportRowHandler {
 
     func takeWarnings() -> [ImportProblem] { [] }
 
+    func rowKey(_ prize: PreparedPrize) -> String? { prize.externalID }
+
     func finish() throws {}
 
     func databaseProblems(inRejectedRowWithKey externalID: String, line: Int) throws -> [ImportProblem] {

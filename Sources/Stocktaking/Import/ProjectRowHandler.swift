@@ -92,6 +92,10 @@ final class ProjectRowHandler: ImportRowHandler {
         try repository.catchUpSearchIndex()
     }
 
+    func rowKey(_ prepared: PreparedProject) -> String? {
+        prepared.record.externalID.isEmpty ? nil : prepared.record.externalID
+    }
+
     func takeWarnings() -> [ImportProblem] {
         defer { warnings.removeAll(keepingCapacity: true) }
         return warnings

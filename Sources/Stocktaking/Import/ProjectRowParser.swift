@@ -157,10 +157,28 @@ final class ProjectRowParser {
             case .success(let id):
                 if !ids.contains(id) { ids.append(id) }
             case .failure(let error):
-                problem(column, text, error)
+                problem(column, text, commaListDiagnosis(text, &cache, resolve) ?? error)
             }
         }
         return keepOrder ? ids : ids.sorted()
+    }
+
+    /// `"SDG 1, SDG 5"` fails as one value; when the separators do not include a comma and every
+    /// comma-separated part resolves, the cell is a comma-separated list, and that is the problem
+    /// to report (not "the title does not match SDG 1"). A value that resolves whole, such as
+    /// "Korea, Republic of", never gets here.
+    private func commaListDiagnosis(
+        _ text: String, _ cache: inout [String: Result<Int, ResolutionError>], _ resolve: (String) throws(ResolutionError) -> Int
+    ) -> ResolutionError? {
+        guard !options.listSeparators.contains(","), text.contains(",") else { return nil }
+        let parts = text.split(separator: ",").map(String.init).filter(ValueParsers.hasContent)
+        guard parts.count > 1 else { return nil }
+        for part in parts {
+            guard case .success = resolveCached(part, &cache, resolve) else { return nil }
+        }
+        return ResolutionError(
+            "not one value: it looks like a comma-separated list",
+            suggestion: "add --list-separator ',;|' to split list cells on commas too")
     }
 
     private func resolveCached(

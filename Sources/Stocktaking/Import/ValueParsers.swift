@@ -34,6 +34,13 @@ public enum ValueParsers {
             let (day, month) = order == .dayFirst ? (numbers[0], numbers[1]) : (numbers[1], numbers[0])
             return try canonical(year: numbers[2], month: month, day: day)
         case 3 where parts[2].count == 4:
+            // Stays an error (one file may mix both orders), but say which order it must be when it can only be one.
+            if numbers[0] > 12, numbers[1] <= 12 {
+                throw ResolutionError("not an ISO date", suggestion: "use --date-format DD/MM/YYYY (\(numbers[0]) cannot be a month), or write YYYY-MM-DD")
+            }
+            if numbers[1] > 12, numbers[0] <= 12 {
+                throw ResolutionError("not an ISO date", suggestion: "use --date-format MM/DD/YYYY (\(numbers[1]) cannot be a month), or write YYYY-MM-DD")
+            }
             throw ResolutionError("ambiguous date", suggestion: "write YYYY-MM-DD, or pass --date-format DD/MM/YYYY or MM/DD/YYYY")
         default:
             throw ResolutionError("not a date", suggestion: expectedDateHint(order))

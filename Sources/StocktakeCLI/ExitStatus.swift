@@ -10,8 +10,10 @@ public enum ExitStatus: Int32, Sendable {
     case failure = 1
     /// An import finished with rejected rows (`--skip-invalid`).
     case rejectedRows = 2
-    /// `check` found problems.
+    /// `check` found data-quality problems (the database itself is sound).
     case problemsFound = 3
+    /// `check` found the database damaged (integrity or foreign-key check).
+    case damaged = 4
     /// Usage error, including an unknown filter value (EX_USAGE).
     case usage = 64
     /// Input rejected, nothing written (EX_DATAERR).
@@ -24,7 +26,8 @@ public enum ExitStatus: Int32, Sendable {
           0   success
           1   runtime failure (I/O, missing or out-of-date database, refused or timed-out SQL)
           2   import finished with rejected rows (--skip-invalid)
-          3   check found problems
+          3   check found data-quality problems (the database itself is sound)
+          4   check found the database damaged (integrity or foreign-key check)
           64  usage error, including an unknown filter value
           65  input rejected, nothing written
           75  gave up waiting for a lock (--busy-timeout)

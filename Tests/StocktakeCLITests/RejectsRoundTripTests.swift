@@ -102,3 +102,34 @@ import TestSupport
         }
     }
 }
+
+/// `check` tells a nightly job "the database is damaged" (exit 4) from "data needs attention" (3).
+@Suite(.enabled(if: StocktakeBinary.isAvailable)) struct CheckExitStatusTests {
+    @Test func damageIsExit4AndFindingsAreExit3AndOkReadsAsOk() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let db = directory.path("t.db")
+        let input = directory.path("in.csv")
+        try Data("external_id,title,action_lines\r\nK-1,No SDG,C5\r\n".utf8).write(to: URL(fileURLWithPath: input))
+        #expect(try StocktakeBinary.run(arguments: ["import", "--db", db, input]).status == 0)
+        let findings = try StocktakeBinary.run(arguments: ["check", "--db", db])
+        #expect(findings.status == 3)
+        #expect(findings.stdout.contains("ok       integrity_check: no damage"))
+        #expect(findings.stdout.contains("found    projects_without_sdgs: 1"))
+        #expect(!findings.stdout.contains("FAIL"))
+
+        // A link to a project that does not exist: what a foreign-key check calls damage.
+        try {
+            let database = try Database(path: db, mode: .readWrite)
+            defer { database.close() }
+            try database.execute("PRAGMA foreign_keys = OFF")
+            try database.execute("INSERT INTO project_sdg (project_id, sdg_id) VALUES (999, 4)")
+        }()
+        let damaged = try StocktakeBinary.run(arguments: ["check", "--db", db])
+        #expect(damaged.status == 4, "\(damaged.stdout)")
+        #expect(damaged.stdout.contains("DAMAGED  foreign_key_check: 1 problem(s)"))
+        let json = try StocktakeBinary.run(arguments: ["check", "--db", db, "--format", "json"])
+        #expect(json.status == 4)
+        #expect(json.stdout.contains("\"damaged\":true"))
+    }
+}

@@ -9,13 +9,13 @@ extension StocktakeCommand {
 
         static let configuration = CommandConfiguration(
             commandName: "check",
-            abstract: "Check the database's integrity and the data's quality; exit 3 when anything is found.",
+            abstract: "Check the database's integrity and the data's quality; exit 4 when it is damaged, 3 when data needs attention.",
             discussion: """
                 Runs PRAGMA integrity_check and foreign_key_check, then looks for projects without Action Lines
                 or SDGs, ongoing projects whose end date has passed, end before start, websites that cannot be
                 reached as written, organizations written several ways or one letter apart, duplicate
                 candidates (same title and organization, or near-identical titles in one country) and mojibake.
-                Each finding is counted with a few examples; nothing is changed. Exit 0 when clean, 3 otherwise.
+                Each finding is counted with a few examples; nothing is changed. Exit 0 when clean, 4 when the integrity or foreign-key check finds damage (restore a backup), 3 when only data-quality findings were made.
 
                 Example:
                   stocktake check --format json > quality.json
@@ -42,16 +42,30 @@ extension StocktakeCommand {
             case .json:
                 try sink.write(report.json)
             case .text:
-                var text = ""
-                for finding in report.findings {
-                    text += "\(finding.count == 0 ? "ok  " : "FAIL") \(finding.kind.rawValue): \(finding.count) — \(finding.kind.title)\n"
-                    for example in finding.examples { text += "       \(example)\n" }
-                }
-                text += report.isClean ? "clean: nothing found\n" : "\(report.problemCount) problem(s) found\n"
-                try sink.write(text)
+                try sink.write(Self.text(report))
             }
             try sink.flush()
+            if report.isDamaged { throw ExitCode(ExitStatus.damaged.rawValue) }
             if !report.isClean { throw ExitCode(ExitStatus.problemsFound.rawValue) }
+        }
+
+        /// One line per check that reads right whether it found something or not:
+        /// `ok       integrity_check: no damage — …`, `DAMAGED  …: 2 problems — …`, `found    …: 110 — …`.
+        static func text(_ report: CheckReport) -> String {
+            var text = ""
+            for finding in report.findings {
+                let isStructural = finding.kind == .integrity || finding.kind == .foreignKeys
+                let status = finding.count == 0 ? "ok" : finding.isDamage ? "DAMAGED" : "found"
+                let count = finding.count == 0 ? (isStructural ? "no damage" : "none") : isStructural ? "\(finding.count) problem(s)" : String(finding.count)
+                text += status + String(repeating: " ", count: 8 - status.count) + " \(finding.kind.rawValue): \(count) — \(finding.kind.title)\n"
+                for example in finding.examples { text += "         \(example)\n" }  // excerpts, already escaped
+            }
+            if report.isDamaged {
+                text += "the database is damaged: restore it from a backup (stocktake backup) or re-import\n"
+            } else {
+                text += report.isClean ? "clean: nothing found\n" : "\(report.problemCount) finding(s) that need attention; the database itself is sound\n"
+            }
+            return text
         }
     }
 }

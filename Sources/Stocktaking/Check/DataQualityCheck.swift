@@ -19,8 +19,8 @@ public struct CheckFinding: Sendable, Equatable {
         /// What the finding means, for people.
         public var title: String {
             switch self {
-            case .integrity: "PRAGMA integrity_check reports damage"
-            case .foreignKeys: "rows whose foreign key points nowhere"
+            case .integrity: "the database file's structure (PRAGMA integrity_check)"
+            case .foreignKeys: "links that point to no row (PRAGMA foreign_key_check)"
             case .withoutActionLines: "projects without Action Lines"
             case .withoutSDGs: "projects without SDGs"
             case .ongoingPastEnd: "status ongoing, but the end date has passed"
@@ -37,6 +37,10 @@ public struct CheckFinding: Sendable, Equatable {
 
     public let kind: Kind
     public let count: Int
+
+    /// Integrity and foreign-key findings mean the database is damaged, not that the data needs
+    /// attention: `check` exits 4 for them, 3 for the others.
+    public var isDamage: Bool { count > 0 && (kind == .integrity || kind == .foreignKeys) }
     /// Up to `exampleLimit` examples, each naming the external_id(s) concerned.
     public let examples: [String]
 }
@@ -47,19 +51,20 @@ public struct CheckReport: Sendable, Equatable {
 
     public var problemCount: Int { findings.reduce(0) { $0 + $1.count } }
     public var isClean: Bool { problemCount == 0 }
+    public var isDamaged: Bool { findings.contains { $0.isDamage } }
 
     public func finding(_ kind: CheckFinding.Kind) -> CheckFinding? { findings.first { $0.kind == kind } }
 
     /// `{"clean":…,"problems":…,"findings":[{"check":…,"title":…,"count":…,"examples":[…]}]}`.
     public var json: String {
-        var buffer = Array("{\"clean\":\(isClean),\"problems\":\(problemCount),\"findings\":[".utf8)
+        var buffer = Array("{\"clean\":\(isClean),\"damaged\":\(isDamaged),\"problems\":\(problemCount),\"findings\":[".utf8)
         for (index, finding) in findings.enumerated() {
             buffer.append(contentsOf: (index == 0 ? "\n" : ",\n").utf8)
             buffer.append(contentsOf: "{\"check\":".utf8)
             JSONText.appendString(finding.kind.rawValue, to: &buffer)
             buffer.append(contentsOf: ",\"title\":".utf8)
             JSONText.appendString(finding.kind.title, to: &buffer)
-            buffer.append(contentsOf: ",\"count\":\(finding.count),\"examples\":[".utf8)
+            buffer.append(contentsOf: ",\"count\":\(finding.count),\"damage\":\(finding.isDamage),\"examples\":[".utf8)
             for (number, example) in finding.examples.enumerated() {
                 if number > 0 { buffer.append(UInt8(ascii: ",")) }
                 JSONText.appendString(example, to: &buffer)

@@ -1,3 +1,4 @@
+import SafeText
 import SQLite
 
 /// One kind of problem `check` looks for, with how often it was found and a few examples.
@@ -141,7 +142,7 @@ public struct DataQualityCheck {
             let website = statement.text(at: 1) ?? ""
             guard let reason = Self.websiteProblem(website) else { continue }
             count += 1
-            if examples.count < exampleLimit { examples.append("\(statement.text(at: 0) ?? ""): \(ValueParsers.excerpt(website)) (\(reason))") }
+            if examples.count < exampleLimit { examples.append("\(statement.text(at: 0) ?? ""): \(TerminalText.excerpt(website)) (\(reason))") }
         }
         return CheckFinding(kind: .suspiciousWebsite, count: count, examples: examples)
     }
@@ -203,7 +204,7 @@ public struct DataQualityCheck {
         for row in rows.prefix(exampleLimit) {
             let names = try catalog.database.rows(
                 "SELECT DISTINCT organization_name FROM project WHERE organization_id = ? ORDER BY organization_name LIMIT 4",
-                [row[0]]).map { "\"\($0[0].textValue ?? "")\"" }
+                [row[0]]).map { TerminalText.quoted($0[0].textValue ?? "") }
             examples.append(names.joined(separator: " / "))
         }
         return CheckFinding(kind: .organizationSpellings, count: rows.count, examples: examples)
@@ -239,7 +240,7 @@ public struct DataQualityCheck {
         let sorted = pairs.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) }
         return CheckFinding(
             kind: .organizationNearCollision, count: sorted.count,
-            examples: sorted.prefix(exampleLimit).map { "\"\(keys[$0[0]])\" / \"\(keys[$0[1]])\"" })
+            examples: sorted.prefix(exampleLimit).map { TerminalText.quoted(keys[$0[0]]) + " / " + TerminalText.quoted(keys[$0[1]]) })
     }
 
     // MARK: Duplicates
@@ -280,7 +281,7 @@ public struct DataQualityCheck {
             }
             guard let match else { continue }
             count += 1
-            if examples.count < exampleLimit { examples.append("\(match) / \(externalID): \(ValueParsers.excerpt(title))") }
+            if examples.count < exampleLimit { examples.append("\(match) / \(externalID): \(TerminalText.excerpt(title))") }
         }
         return CheckFinding(kind: .duplicateCandidates, count: count, examples: examples)
     }

@@ -1,3 +1,5 @@
+import SafeText
+
 /// A batch operation that cannot be done; nothing was changed.
 public struct BatchOperationRefused: Error, Sendable, CustomStringConvertible {
     public let description: String
@@ -45,7 +47,7 @@ public struct BatchOperations {
             }
             guard missing.isEmpty else {
                 throw BatchOperationRefused(
-                    description: "no project with external_id \(missing.map { "\"\($0)\"" }.joined(separator: ", ")); nothing was deleted",
+                    description: "no project with external_id \(missing.prefix(10).map { TerminalText.quoted($0) }.joined(separator: ", "))\(missing.count > 10 ? " and \(missing.count - 10) more" : ""); nothing was deleted",
                     isInputError: true)
             }
             try projects.catchUpSearchIndex()

@@ -1,3 +1,5 @@
+import SafeText
+
 /// One problem (or warning) found in an input file, located by line and column.
 public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
     public enum Severity: String, Sendable {
@@ -17,7 +19,7 @@ public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
         self.severity = severity
         self.line = line
         self.column = column
-        self.value = value.map { ValueParsers.excerpt($0) }
+        self.value = value.map { TerminalText.excerpt($0) }
         self.problem = problem
         self.suggestion = suggestion
     }
@@ -29,7 +31,7 @@ public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
     /// `LINE: column NAME: value "…": what was wrong; suggestion` (the caller prefixes the file name).
     public var description: String {
         var text = "\(line):"
-        if let column { text += " column \(column):" }
+        if let column { text += " column \(TerminalText.excerpt(column, limit: 40)):" }
         if let value { text += " value \"\(value)\":" }
         text += " " + problem
         if let suggestion { text += "; " + suggestion }

@@ -9,16 +9,19 @@ public enum MarkdownText {
     /// characters shown as escapes (`\u{1B}`), as on a terminal.
     public static func escaped(_ text: String) -> String {
         var out = ""
-        // "\r\n" is one Character; scalars see its two halves, so track the CR to emit one <br>.
-        var afterCarriageReturn = false
-        for scalar in text.unicodeScalars {
-            defer { afterCarriageReturn = scalar == "\r" }
+        let scalars = Array(text.unicodeScalars)
+        for (index, scalar) in scalars.enumerated() {
             switch scalar {
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "&": out += "&amp;"
             case "\r": out += "<br>"
-            case "\n": if !afterCarriageReturn { out += "<br>" }
+            // "\r\n" is one line break.
+            case "\n": if index == 0 || scalars[index - 1] != "\r" { out += "<br>" }
+            // An underscore inside a word never starts emphasis: keep `external_id` readable.
+            case "_" where index > 0 && index + 1 < scalars.count
+                && scalars[index - 1].isAlphanumeric && scalars[index + 1].isAlphanumeric:
+                out += "_"
             // Every ASCII punctuation character may be backslash-escaped in CommonMark; these are
             // the ones that start emphasis, code, links, images, headings, strikethrough or cells.
             case "\\", "`", "*", "_", "[", "]", "|", "#", "~", "!":

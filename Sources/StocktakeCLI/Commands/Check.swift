@@ -1,4 +1,5 @@
 import ArgumentParser
+import SafeText
 import Stocktaking
 
 extension StocktakeCommand {
@@ -45,7 +46,8 @@ extension StocktakeCommand {
                 var text = ""
                 for finding in report.findings {
                     text += "\(finding.count == 0 ? "ok  " : "FAIL") \(finding.kind.rawValue): \(finding.count) — \(finding.kind.title)\n"
-                    for example in finding.examples { text += "       \(example)\n" }
+                    // Examples quote contributed ids and names: shown, never sent to the terminal.
+                    for example in finding.examples { text += "       \(TerminalText.visible(example))\n" }
                 }
                 text += report.isClean ? "clean: nothing found\n" : "\(report.problemCount) problem(s) found\n"
                 try sink.write(text)

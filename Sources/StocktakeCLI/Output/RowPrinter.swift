@@ -168,10 +168,16 @@ enum Terminal {
 
     /// Columns a string occupies: East Asian wide characters take two.
     static func displayWidth(_ text: String) -> Int {
-        text.unicodeScalars.reduce(0) { width, scalar in
+        // Most cells are printable ASCII: one column per byte, no Unicode property lookups.
+        if isPrintableASCII(text) { return text.utf8.count }
+        return text.unicodeScalars.reduce(0) { width, scalar in
             if scalar.properties.generalCategory == .nonspacingMark || scalar.properties.generalCategory == .enclosingMark { return width }
             return width + (isWide(scalar) ? 2 : 1)
         }
+    }
+
+    static func isPrintableASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
     }
 
     static func isWide(_ scalar: Unicode.Scalar) -> Bool {
@@ -240,13 +246,15 @@ struct TableLayout {
     }
 
     static func oneLine(_ text: String) -> String {
-        guard text.contains(where: \.isNewline) || text.contains("\t") else { return text }
+        // Printable ASCII has no line break or tab: skip the Character scan, which is most of a row's cost.
+        guard !Terminal.isPrintableASCII(text), text.contains(where: \.isNewline) || text.contains("\t") else { return text }
         return text.replacingEvery("\r\n", with: "↵").replacingEvery("\n", with: "↵")
             .replacingEvery("\r", with: "↵").replacingEvery("\t", with: " ")
     }
 
     static func fit(_ text: String, to width: Int) -> String {
         guard Terminal.displayWidth(text) > width else { return text }
+        if Terminal.isPrintableASCII(text) { return String(decoding: text.utf8.prefix(max(0, width - 1)), as: UTF8.self) + "…" }
         var out = ""
         var used = 0
         for character in text {

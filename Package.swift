@@ -22,16 +22,18 @@ let package = Package(
         // SHA-256 for migration checksums, import batch fingerprints and bundle manifests.
         .target(name: "Digest"),
         // Streaming RFC 4180 reader and writer over bytes; knows nothing of SQLite or projects.
-        .target(name: "CSV"),
+        .target(name: "CSV", dependencies: ["SafeText"]),
+        // Escaping of control characters for terminals and messages, shared by every layer that prints.
+        .target(name: "SafeText"),
         .target(
             name: "Stocktaking",
-            dependencies: ["SQLite", "CSV", "Digest"],
+            dependencies: ["SQLite", "CSV", "Digest", "SafeText"],
             plugins: ["EmbedMigrationsPlugin"]
         ),
         .target(
             name: "StocktakeCLI",
             dependencies: [
-                "Stocktaking", "CSV",
+                "Stocktaking", "CSV", "SafeText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,6 +64,7 @@ let package = Package(
         ),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),
         .testTarget(name: "CSVTests", dependencies: ["CSV"]),
+        .testTarget(name: "SafeTextTests", dependencies: ["SafeText"]),
         .testTarget(name: "StocktakingTests", dependencies: ["Stocktaking", "SQLite", "CSV", "TestSupport"]),
         .testTarget(
             name: "StocktakeCLITests",

@@ -28,12 +28,25 @@ static inline int stocktake_configure_library(void) {
     return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+// Memory statistics on, for sqlite3_hard_heap_limit64 (which does nothing without them); only for
+// processes that cap SQLite's memory, before SQLite initializes.
+static inline int stocktake_enable_memory_statistics(void) {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 1);
+}
+
 static inline int stocktake_enable_defensive(sqlite3 *db) {
     return sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)0);
 }
 
 static inline int stocktake_disable_extension_loading(sqlite3 *db) {
     return sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, (int *)0);
+}
+
+// fts3_tokenizer('simple') returns the address of a C struct, and its two-argument form installs a
+// tokenizer from an address: memory disclosure and code execution from SQL. Nothing here uses it
+// (https://sqlite.org/fts3.html#custom_application_defined_tokenizers).
+static inline int stocktake_disable_fts3_tokenizer(sqlite3 *db) {
+    return sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, (int *)0);
 }
 
 #endif

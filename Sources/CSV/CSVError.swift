@@ -1,3 +1,5 @@
+import SafeText
+
 /// A reading error: structural (RFC 4180), encoding, size or I/O. Reading stops at the first error.
 public struct CSVError: Error, Sendable, Hashable, CustomStringConvertible {
     public enum Kind: Sendable, Hashable {
@@ -68,34 +70,9 @@ public struct CSVError: Error, Sendable, Hashable, CustomStringConvertible {
 /// characters (Unicode scalars), with a leading/trailing ellipsis when cut.
 func displayExcerpt(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int = 40, cutAtStart: Bool = false) -> String {
     let text = String(decoding: bytes, as: UTF8.self)
-    var scalars = Array(text.unicodeScalars)
-    var prefix = cutAtStart ? "…" : ""
-    var suffix = ""
-    if scalars.count > limit {
-        if cutAtStart {
-            scalars = Array(scalars.suffix(limit))
-            prefix = "…"
-        } else {
-            scalars = Array(scalars.prefix(limit))
-            suffix = "…"
-        }
-    }
-    var out = prefix
-    for scalar in scalars {
-        switch scalar {
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case "\0": out += "\\0"
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        default:
-            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
-                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return out + suffix
+    guard cutAtStart else { return TerminalText.excerpt(text, limit: limit) }
+    // The end of the field is where the error is: keep the last `limit` characters.
+    var scalars = String.UnicodeScalarView()
+    scalars.append(contentsOf: text.unicodeScalars.suffix(limit))
+    return "…" + TerminalText.excerpt(String(scalars), limit: limit)
 }

@@ -18,6 +18,14 @@ final class AuthorizerBox {
 
 final class DeadlineBox {
     var deadline: timespec?
+
+    /// True once the monotonic clock has reached `deadline`; false when there is none.
+    var hasExpired: Bool {
+        guard let deadline else { return false }
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return now.tv_sec > deadline.tv_sec || (now.tv_sec == deadline.tv_sec && now.tv_nsec >= deadline.tv_nsec)
+    }
 }
 
 extension Database {
@@ -59,7 +67,11 @@ extension Database {
                 return SQLITE_OK
             case SQLITE_FUNCTION:
                 // argument2 is the function name.
-                if let name = second?.lowercased(), name == "load_extension" || name == "readfile" || name == "writefile" {
+                // fts3_tokenizer is off on every connection, but still answers with a C pointer when its
+                // argument is a bound parameter (https://sqlite.org/fts3.html#custom_application_defined_tokenizers).
+                if let name = second?.lowercased(),
+                    name == "load_extension" || name == "readfile" || name == "writefile" || name == "fts3_tokenizer"
+                {
                     box.lastDenial = "the function \(name)() is not allowed in read-only SQL"
                     return SQLITE_DENY
                 }
@@ -97,6 +109,12 @@ extension Database {
         authorizerBoxStorage?.takeUnretainedValue().lastDenial
     }
 
+    /// True inside `withTimeLimit(seconds:_:)` once its time is up. SQLite only checks the limit
+    /// while a statement runs; callers that spend time between steps (printing rows) check this.
+    public var timeLimitHasExpired: Bool {
+        deadlineBoxStorage?.takeUnretainedValue().hasExpired ?? false
+    }
+
     /// Runs `body`; statements still running after `seconds` are interrupted with `SQLITE_INTERRUPT`.
     ///
     /// Implemented with a progress handler that checks a monotonic deadline every 1,000 virtual
@@ -110,8 +128,10 @@ extension Database {
         }()
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
-        let whole = Int(seconds)
-        let nanoseconds = Int((seconds - Double(whole)) * 1e9)
+        // Converting a huge Double to Int traps: cap at about 30 years, which is "no limit" here.
+        let capped = seconds.isNaN ? 0 : min(max(seconds, 0), 1e9)
+        let whole = Int(capped)
+        let nanoseconds = Int((capped - Double(whole)) * 1e9)
         var deadline = timespec(tv_sec: now.tv_sec + whole, tv_nsec: now.tv_nsec + nanoseconds)
         if deadline.tv_nsec >= 1_000_000_000 {
             deadline.tv_sec += 1
@@ -119,12 +139,7 @@ extension Database {
         }
         box.takeUnretainedValue().deadline = deadline
         sqlite3_progress_handler(handle, 1000, { context in
-            let box = Unmanaged<DeadlineBox>.fromOpaque(context!).takeUnretainedValue()
-            guard let deadline = box.deadline else { return 0 }
-            var now = timespec()
-            clock_gettime(CLOCK_MONOTONIC, &now)
-            let expired = now.tv_sec > deadline.tv_sec || (now.tv_sec == deadline.tv_sec && now.tv_nsec >= deadline.tv_nsec)
-            return expired ? 1 : 0
+            Unmanaged<DeadlineBox>.fromOpaque(context!).takeUnretainedValue().hasExpired ? 1 : 0
         }, box.toOpaque())
         defer {
             sqlite3_progress_handler(handle, 0, nil, nil)

@@ -56,6 +56,7 @@ public final class Database {
         self.mode = mode
         sqlite3_extended_result_codes(connection, 1)
         stocktake_disable_extension_loading(connection)
+        stocktake_disable_fts3_tokenizer(connection)
         setBusyTimeout(seconds: busyTimeout)
         do throws(SQLiteError) {
             try execute("PRAGMA foreign_keys = ON")
@@ -105,8 +106,32 @@ public final class Database {
     }
 
     /// Waits up to `seconds` for locks held by other connections (https://sqlite.org/c3ref/busy_timeout.html).
+    /// Negative and NaN mean no wait; anything past `Int32.max` milliseconds (24 days) is capped
+    /// there, because converting a huge Double to an integer traps.
     public func setBusyTimeout(seconds: Double) {
-        sqlite3_busy_timeout(handle, Int32(clamping: Int((seconds * 1000).rounded())))
+        let milliseconds = seconds.isNaN ? 0 : min(max(seconds * 1000, 0), Double(Int32.max))
+        sqlite3_busy_timeout(handle, Int32(milliseconds.rounded()))
+    }
+
+    /// Caps the size of any one string or BLOB this connection creates or reads (SQLITE_LIMIT_LENGTH,
+    /// https://sqlite.org/c3ref/limit.html); a larger value fails with `SQLITE_TOOBIG`.
+    public func limitValueLength(bytes: Int) {
+        sqlite3_limit(handle, SQLITE_LIMIT_LENGTH, Int32(clamping: bytes))
+    }
+
+    /// Caps the memory SQLite may allocate in this process; an allocation past it fails with
+    /// `SQLITE_NOMEM` (https://sqlite.org/c3ref/hard_heap_limit64.html).
+    ///
+    /// The limit needs memory statistics, which are turned off for every other command (they cost
+    /// a global mutex per allocation), so it takes effect only when called before the first
+    /// connection of the process opens; then it turns statistics on and returns true.
+    @discardableResult
+    public static func limitHeap(bytes: Int64) -> Bool {
+        // sqlite3_config succeeds only before sqlite3_initialize; the connection's own
+        // configuration (statistics off) then gets SQLITE_MISUSE and leaves this one in place.
+        guard stocktake_enable_memory_statistics() == SQLITE_OK, sqlite3_initialize() == SQLITE_OK else { return false }
+        sqlite3_hard_heap_limit64(bytes)
+        return true
     }
 
     func error(code: Int32, sql: String?) -> SQLiteError {

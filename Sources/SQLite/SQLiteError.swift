@@ -31,6 +31,7 @@ public struct ResultCode: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let noMemory = ResultCode(rawValue: SQLITE_NOMEM)
     public static let readOnly = ResultCode(rawValue: SQLITE_READONLY)
     public static let interrupt = ResultCode(rawValue: SQLITE_INTERRUPT)
+    public static let tooBig = ResultCode(rawValue: SQLITE_TOOBIG)
     public static let ioError = ResultCode(rawValue: SQLITE_IOERR)
     public static let corrupt = ResultCode(rawValue: SQLITE_CORRUPT)
     public static let full = ResultCode(rawValue: SQLITE_FULL)

@@ -16,6 +16,10 @@ public struct GlobalOptions: ParsableArguments {
 
     public init() {}
 
+    public func validate() throws {
+        if let busyTimeout { try Seconds.validate(busyTimeout, option: "--busy-timeout", allowingZero: true) }
+    }
+
     /// The database path: --db, else $STOCKTAKE_DB, else ./stocktaking.db.
     public var databasePath: String {
         if let db { return db }
@@ -76,6 +80,23 @@ extension Catalog.Access {
         switch (lhs, rhs) {
         case (.read, .read), (.write, .write), (.migrate, .migrate): true
         default: false
+        }
+    }
+}
+
+/// Rules for options given in seconds (`--busy-timeout`, `--timeout`).
+enum Seconds {
+    /// The longest wait an option accepts: a day. Anything longer is a typo (or `1e19`, which would
+    /// overflow the conversion to SQLite's milliseconds and to a deadline).
+    static let maximum: Double = 86_400
+
+    /// Throws a usage error unless `value` is a finite number of seconds within 0 (or above, when
+    /// zero is not allowed) and `maximum`; NaN fails every comparison and is refused too.
+    static func validate(_ value: Double, option: String, allowingZero: Bool) throws {
+        let aboveMinimum = allowingZero ? value >= 0 : value > 0
+        guard aboveMinimum, value <= maximum else {
+            throw ValidationError(
+                "\(option) must be a number of seconds \(allowingZero ? "from 0" : "above 0") up to \(Int(maximum)), got \(value)")
         }
     }
 }

@@ -30,7 +30,34 @@ public struct StocktakeCommand: ParsableCommand {
     public static func main() {
         // A write past RLIMIT_FSIZE must fail with EFBIG (reported, exit 1), not kill the process.
         signal(SIGXFSZ, SIG_IGN)
-        main(GlobalOptions.movingLeadingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
+        // ParsableCommand.main(_:) would print argument-parser's messages as they are, and they quote
+        // the offending argument (`The value '…' is invalid`) whole and raw; report them like ours.
+        do {
+            var command = try parseAsRoot(GlobalOptions.movingLeadingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
+            try command.run()
+        } catch {
+            exitReporting(error)
+        }
+    }
+
+    /// Exits as argument-parser's `exit(withError:)` does (help and version on stdout, errors on
+    /// stderr, its exit code), with control characters escaped and overlong lines cut.
+    static func exitReporting(_ error: any Error) -> Never {
+        let code = exitCode(for: error)
+        let message = fullMessage(for: error)
+        if !message.isEmpty {
+            if code == .success {
+                print(message)
+            } else {
+                // An argument may be megabytes long; a line of a usage message is never near this.
+                let lineLimit = 500
+                let lines = message.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+                    line.unicodeScalars.count > lineLimit ? String(Substring(line.unicodeScalars.prefix(lineLimit))) + "…" : String(line)
+                }
+                printDiagnostic(lines.joined(separator: "\n"))
+            }
+        }
+        Glibc.exit(code.rawValue)
     }
 }
 

@@ -41,6 +41,8 @@ let deniedStatements: [DeniedStatement] = [
     DeniedStatement("PRAGMA wal_checkpoint"),
     DeniedStatement("BEGIN"),
     DeniedStatement("SELECT load_extension('x')", code: .error),
+    // Off on every connection, but it still answers a bound argument with a C pointer.
+    DeniedStatement("SELECT fts3_tokenizer('simple')", code: .error),
     DeniedStatement("SELECT name, load_extension('x') FROM t", code: .error),
 ]
 

@@ -127,6 +127,25 @@ import Testing
         #expect(clock.now - start < TimeAllowance.bound(expected: .milliseconds(200)))
         #expect(try run("SELECT 1").rows == [[.integer(1)]])
     }
+
+    /// Three rows take SQLite far fewer than the 1,000 instructions between its deadline checks:
+    /// only the check between rows can stop a result that is slow to print.
+    @Test func theTimeLimitCoversPrintingTheRows() throws {
+        var printed = 0
+        #expect(throws: ReadOnlySQLError.timedOut(seconds: 0.05)) {
+            try sql.run("SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3", timeout: 0.05, header: { _ in }, row: { _ in
+                printed += 1
+                usleep(100_000)  // printing that takes longer than the whole limit
+            })
+        }
+        #expect(printed == 1)
+    }
+
+    @Test func aValueOverTheLimitIsRefusedBeforeItIsBuilt() throws {
+        #expect(throws: ReadOnlySQLError.valueTooLarge) { try run("SELECT randomblob(300000000)") }
+        #expect(throws: ReadOnlySQLError.valueTooLarge) { try run("SELECT zeroblob(\(ReadOnlySQL.maximumValueBytes + 1))") }
+        #expect(try run("SELECT length(zeroblob(\(ReadOnlySQL.maximumValueBytes)))").rows == [[.integer(Int64(ReadOnlySQL.maximumValueBytes))]])
+    }
 }
 
 @Suite struct QueryProjectDetailsTests {

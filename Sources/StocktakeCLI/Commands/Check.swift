@@ -1,4 +1,5 @@
 import ArgumentParser
+import SafeText
 import Stocktaking
 
 extension StocktakeCommand {
@@ -58,7 +59,7 @@ extension StocktakeCommand {
                 let status = finding.count == 0 ? "ok" : finding.isDamage ? "DAMAGED" : "found"
                 let count = finding.count == 0 ? (isStructural ? "no damage" : "none") : isStructural ? "\(finding.count) problem(s)" : String(finding.count)
                 text += status + String(repeating: " ", count: 8 - status.count) + " \(finding.kind.rawValue): \(count) — \(finding.kind.title)\n"
-                for example in finding.examples { text += "         \(example)\n" }  // excerpts, already escaped
+                for example in finding.examples { text += "         \(TerminalText.visible(example))\n" }  // contributed ids and names
             }
             if report.isDamaged {
                 text += "the database is damaged: restore it from a backup (stocktake backup) or re-import\n"

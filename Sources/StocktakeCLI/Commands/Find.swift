@@ -64,12 +64,18 @@ extension StocktakeCommand {
         @Flag(help: "Print only the number of matching projects.")
         var count = false
 
+        @Option(help: ArgumentHelp(
+            "With --fts-syntax: interrupt the search after this many seconds, printing included (default \(Int(ReadOnlySQL.defaultTimeout))).",
+            valueName: "seconds"))
+        var timeout: Double = ReadOnlySQL.defaultTimeout
+
         @Flag(help: "Add a snippet column: the fragment that matched --search, the match in [brackets].")
         var snippet = false
 
         func validate() throws {
             if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
             if offset < 0 { throw ValidationError("--offset must be 0 or more") }
+            try Seconds.validate(timeout, option: "--timeout", allowingZero: false)
             _ = try fields()
             let sorts = try sortOrder()
             let searching = filters.search.map(ValueParsers.hasContent) ?? false
@@ -106,6 +112,15 @@ extension StocktakeCommand {
             let query = ProjectQuery(
                 filter: try filters.filter(catalog.reference), fields: try fields(), sort: try sortOrder(), limit: limit,
                 offset: offset)
+            // A raw FTS5 query is the user's own program: it runs under sql's time limit.
+            if filters.ftsSyntax {
+                try catalog.withTimeLimit(seconds: timeout) { checkTime in try run(query, in: catalog, checkTime: checkTime) }
+            } else {
+                try run(query, in: catalog, checkTime: {})
+            }
+        }
+
+        private func run(_ query: ProjectQuery, in catalog: Catalog, checkTime: () throws -> Void) throws {
             if count {
                 print(try query.count(in: catalog))
                 return
@@ -114,6 +129,7 @@ extension StocktakeCommand {
             try printer.start()
             try query.forEachRow(in: catalog) { row in
                 try printer.add(row.map(Cell.init))
+                try checkTime()
             }
             try printer.finish()
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CSV
 import Glibc
+import SafeText
 import Stocktaking
 
 extension ImportOptions.Kind: ExpressibleByArgument {}
@@ -100,20 +101,26 @@ extension StocktakeCommand {
         func validate() throws {
             if rejects != nil && !skipInvalid { throw ValidationError("--rejects needs --skip-invalid (without it, no row is imported when any is rejected)") }
             if let encoding, TextEncoding(name: encoding) == nil {
-                throw ValidationError("unknown encoding \"\(encoding)\"; use one of: " + TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))
+                throw ValidationError("unknown encoding \(TerminalText.quoted(encoding)); use one of: " + TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))
             }
             if let delimiter, Self.delimiterByte(delimiter) == nil {
-                throw ValidationError("--delimiter must be one ASCII character (or \\t), got \"\(delimiter)\"")
+                throw ValidationError("--delimiter must be one ASCII character (or \\t), got \(TerminalText.quoted(delimiter))")
             }
             if let dateFormat, DateOrder(rawValue: dateFormat.uppercased()) == nil {
                 throw ValidationError("--date-format must be DD/MM/YYYY or MM/DD/YYYY (ISO dates are always accepted)")
             }
             for mapping in mappings where !mapping.contains("=") {
-                throw ValidationError("--map expects \"Source Header=field\", got \"\(mapping)\"")
+                throw ValidationError("--map expects \"Source Header=field\", got \(TerminalText.quoted(mapping))")
             }
-            if maxFieldSize < 1 { throw ValidationError("--max-field-size must be at least 1 (MiB)") }
+            // The size in bytes must not overflow, and SQLite stores no value over 10^9 bytes anyway.
+            if !(1...Self.maximumFieldSize).contains(maxFieldSize) {
+                throw ValidationError("--max-field-size must be from 1 to \(Self.maximumFieldSize) (MiB), got \(maxFieldSize)")
+            }
             if generateIDs != nil && kind == .prizes { throw ValidationError("--generate-ids applies to projects only") }
         }
+
+        /// The largest --max-field-size, in MiB.
+        static let maximumFieldSize = 1024
 
         /// `3 problems in 2 of 40 rows`; `1 problem` when the file broke before its rows were counted.
         static func problemCount(_ rejected: ImportRejected) -> String {
@@ -223,7 +230,7 @@ final class ImportProgressDisplay: ImportObserver {
         if shown < Self.maximumShown {
             shown += 1
             let prefix = problem.severity == .warning ? "warning: " : ""
-            writeToStandardError(prefix + fileName + ":" + problem.description + "\n")
+            printDiagnostic(prefix + fileName + ":" + problem.description)
         } else {
             hidden += 1
         }
@@ -257,7 +264,7 @@ final class ImportProgressDisplay: ImportObserver {
     func clear() {
         clearProgressBar()
         if hidden > 0 {
-            writeToStandardError("… \(hidden) more problem(s) not shown; --report FILE lists them all\n")
+            printDiagnostic("… \(hidden) more problem(s) not shown; --report FILE lists them all")
             hidden = 0
         }
     }

@@ -1,13 +1,14 @@
 import ArgumentParser
 import CSV
 import Glibc
+import SafeText
 import Stocktaking
 
 extension ReadOnlySQLError: ExitStatusProviding {
     var exitStatus: ExitStatus {
         switch self {
         case .missingParameter, .unknownParameter, .positionalParameter, .noStatement: .usage
-        case .refused, .timedOut: .failure
+        case .refused, .timedOut, .valueTooLarge, .outOfMemory: .failure
         }
     }
 }
@@ -20,8 +21,9 @@ extension StocktakeCommand {
             discussion: """
                 The connection is opened read-only and guarded: writes, DDL, ATTACH and VACUUM INTO, PRAGMAs that
                 change anything, transaction control and extension loading are refused (exit 1, naming what was
-                refused) and no file is created. A query still running after --timeout seconds is interrupted
-                (exit 1). Values of -p bind as text; SQLite converts them where a number is compared.
+                refused) and no file is created. A query still running, or still printing, after --timeout seconds
+                is interrupted (exit 1). A string or BLOB over 64 MiB, or SQLite needing over 256 MiB of
+                memory, stops the query too (exit 1). Values of -p bind as text; SQLite converts them where a number is compared.
                 BLOBs print as base64; REALs in their shortest exact form.
 
                 The view project_flat holds one row per project with its links as ';' lists; the tables are
@@ -50,7 +52,7 @@ extension StocktakeCommand {
         var timeout: Double = ReadOnlySQL.defaultTimeout
 
         func validate() throws {
-            guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
+            try Seconds.validate(timeout, option: "--timeout", allowingZero: false)
             _ = try boundParameters()
         }
 
@@ -59,12 +61,12 @@ extension StocktakeCommand {
             var values: [String: String] = [:]
             for parameter in parameters {
                 guard let equals = parameter.firstIndex(of: "=") else {
-                    throw ValidationError("-p \(parameter): expected name=value")
+                    throw ValidationError("-p \(TerminalText.quoted(parameter)): expected name=value")
                 }
                 var name = Substring(parameter[..<equals])
                 if let first = name.first, ":@$".contains(first) { name = name.dropFirst() }
-                guard !name.isEmpty else { throw ValidationError("-p \(parameter): the name is empty") }
-                guard values[String(name)] == nil else { throw ValidationError("-p \(name) is given twice") }
+                guard !name.isEmpty else { throw ValidationError("-p \(TerminalText.quoted(parameter)): the name is empty") }
+                guard values[String(name)] == nil else { throw ValidationError("-p \(TerminalText.quoted(String(name))) is given twice") }
                 values[String(name)] = String(parameter[parameter.index(after: equals)...])
             }
             return values
@@ -74,6 +76,8 @@ extension StocktakeCommand {
             let text = statement == "-"
                 ? try readStandardInput()
                 : statement
+            // Before the first connection opens, or the cap cannot take effect.
+            ReadOnlySQL.limitProcessMemory()
             let catalog = try globals.open(.read, snapshot: false)  // one statement is one snapshot; VACUUM must be refused by the authorizer, not by an open transaction
             defer { catalog.close() }
             let runner = ReadOnlySQL(catalog: catalog)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SafeText
 import Stocktaking
 
 /// `show` has no id to print.
@@ -6,7 +7,7 @@ struct ProjectNotFound: Error, CustomStringConvertible {
     let externalID: String
 
     var description: String {
-        "no project \(ValueParsers.excerpt(externalID)); `stocktake find --search TEXT` looks projects up by their words"
+        "no project \(TerminalText.excerpt(externalID)); `stocktake find --search TEXT` looks projects up by their words"
     }
 }
 
@@ -88,7 +89,8 @@ extension StocktakeCommand {
                 let lines = entry.values.flatMap { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
                 for (index, line) in (lines.isEmpty ? [""] : lines).enumerated() {
                     let key = index == 0 ? entry.key : ""
-                    let value = line.replacingEvery("\r", with: "")
+                    // Contributed text: controls shown as escapes, never sent to the terminal.
+                    let value = TerminalText.visible(line.replacingEvery("\r", with: ""))
                     out += value.isEmpty ? key + "\n" : key + String(repeating: " ", count: width - key.count + 2) + value + "\n"
                 }
             }

@@ -1,6 +1,7 @@
 import CSV
 import FoundationEssentials
 import Glibc
+import SafeText
 import Stocktaking
 
 /// One value in a printed row.
@@ -45,23 +46,37 @@ enum Cell: Sendable, Equatable {
     }
 }
 
-/// Prints rows in one of the output formats, streaming except for `table` (which needs every row
-/// to size its columns).
+/// Prints rows in one of the output formats, streaming in all of them.
+///
+/// CSV, TSV, JSON and NDJSON keep every value's exact text. Table and Markdown are for people
+/// reading on a terminal: control characters are shown as escapes (`TerminalText`), and a table
+/// sizes its columns from the first `tableWindow` rows, then prints each row as it comes, so the
+/// first line appears at once and memory stays flat however many rows follow.
 final class RowPrinter {
     let format: OutputFormat
     let columns: [String]
     private let sink: FileSink
     private var rowCount = 0
-    private var bufferedRows: [[String]] = []
     private let csvWriter: CSVWriter
     private let terminalWidth: Int
+    /// Rows held back to size the table's columns; nil once the header is out.
+    private var tableWindowRows: [[String]]? = []
+    private let tableWindow: Int
+    private var table: TableLayout?
 
-    init(format: OutputFormat, columns: [String], sink: FileSink = .standardOutput(), terminalWidth: Int? = nil) {
+    /// Rows a table is sized from: enough to see typical widths, few enough to start printing at once.
+    static let defaultTableWindow = 200
+
+    init(
+        format: OutputFormat, columns: [String], sink: FileSink = .standardOutput(), terminalWidth: Int? = nil,
+        tableWindow: Int = RowPrinter.defaultTableWindow
+    ) {
         self.format = format
         self.columns = columns
         self.sink = sink
         self.csvWriter = CSVWriter(delimiter: format == .tsv ? UInt8(ascii: "\t") : UInt8(ascii: ","))
         self.terminalWidth = terminalWidth ?? Terminal.width()
+        self.tableWindow = max(1, tableWindow)
     }
 
     func start() throws {
@@ -71,7 +86,7 @@ final class RowPrinter {
         case .json:
             try sink.write("[")
         case .markdown:
-            try sink.write("| " + columns.map(Self.markdownEscaped).joined(separator: " | ") + " |\n")
+            try sink.write("| " + columns.map(MarkdownText.escaped).joined(separator: " | ") + " |\n")
             try sink.write("|" + String(repeating: " --- |", count: columns.count) + "\n")
         case .ndjson, .table:
             break
@@ -97,10 +112,28 @@ final class RowPrinter {
                 if format == .ndjson { buffer.append(UInt8(ascii: "\n")) }
             }
         case .markdown:
-            try sink.write("| " + row.map { Self.markdownEscaped($0.plainText ?? "") }.joined(separator: " | ") + " |\n")
+            try sink.write("| " + row.map { MarkdownText.escaped($0.plainText ?? "") }.joined(separator: " | ") + " |\n")
         case .table:
-            bufferedRows.append(row.map { $0.plainText ?? "" })
+            let cells = row.map { TableLayout.displayed($0.plainText ?? "") }
+            if let table {
+                try sink.write(table.line(cells))
+            } else {
+                tableWindowRows?.append(cells)
+                if rowCount + 1 >= tableWindow { try startTable() }
+            }
         }
+    }
+
+    /// Sizes the table from the rows seen so far, prints them, and from then on prints rows as they come.
+    private func startTable() throws {
+        let window = tableWindowRows ?? []
+        tableWindowRows = nil
+        let layout = TableLayout(columns: columns, sizedBy: window, width: terminalWidth)
+        table = layout
+        try sink.write(layout.header())
+        for cells in window { try sink.write(layout.line(cells)) }
+        // Show the first screen now, not when the output buffer fills.
+        try sink.flush()
     }
 
     func finish() throws {
@@ -108,19 +141,11 @@ final class RowPrinter {
         case .json:
             try sink.write(rowCount == 0 ? "]\n" : "\n]\n")
         case .table:
-            try sink.write(TableLayout(columns: columns, rows: bufferedRows, width: terminalWidth).render())
+            if table == nil { try startTable() }
         default:
             break
         }
         try sink.flush()
-    }
-
-    static func markdownEscaped(_ text: String) -> String {
-        text.replacingEvery("\\", with: "\\\\")
-            .replacingEvery("|", with: "\\|")
-            .replacingEvery("\r\n", with: "<br>")
-            .replacingEvery("\n", with: "<br>")
-            .replacingEvery("\r", with: "<br>")
     }
 
     /// Prints a whole result in one call.
@@ -143,10 +168,16 @@ enum Terminal {
 
     /// Columns a string occupies: East Asian wide characters take two.
     static func displayWidth(_ text: String) -> Int {
-        text.unicodeScalars.reduce(0) { width, scalar in
+        // Most cells are printable ASCII: one column per byte, no Unicode property lookups.
+        if isPrintableASCII(text) { return text.utf8.count }
+        return text.unicodeScalars.reduce(0) { width, scalar in
             if scalar.properties.generalCategory == .nonspacingMark || scalar.properties.generalCategory == .enclosingMark { return width }
             return width + (isWide(scalar) ? 2 : 1)
         }
+    }
+
+    static func isPrintableASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
     }
 
     static func isWide(_ scalar: Unicode.Scalar) -> Bool {
@@ -161,36 +192,53 @@ enum Terminal {
     }
 }
 
-/// A plain-text table sized to the terminal: long cells are cut with "…", line breaks shown as "↵".
+/// A plain-text table sized to the terminal: long cells are cut with "…", line breaks shown as "↵",
+/// control characters as escapes. The key column (`external_id`) is never cut: a longer id than the
+/// sized rows had shifts the rest of its line rather than lose the characters that identify it.
 struct TableLayout {
     let columns: [String]
-    let rows: [[String]]
-    let width: Int
+    let widths: [Int]
+    /// The index of `external_id`, when printed.
+    let keyColumn: Int?
 
-    func render() -> String {
-        guard !columns.isEmpty else { return "" }
-        let flattened = rows.map { $0.map(Self.oneLine) }
-        var widths = columns.map { Terminal.displayWidth($0) }
-        for row in flattened {
+    static let keyColumnName = "external_id"
+
+    /// Sizes the columns to fit `rows` (already `displayed(_:)`) and the terminal's `width`.
+    init(columns: [String], sizedBy rows: [[String]], width: Int) {
+        self.columns = columns.map(Self.displayed)
+        let keyColumn = columns.firstIndex(of: Self.keyColumnName)
+        self.keyColumn = keyColumn
+        var widths = self.columns.map { Terminal.displayWidth($0) }
+        for row in rows {
             for (index, cell) in row.enumerated() { widths[index] = max(widths[index], Terminal.displayWidth(cell)) }
         }
-        // Shrink the widest column until the table fits (2 spaces between columns).
+        // Shrink the widest column until the table fits (2 spaces between columns); the key column last.
         let available = max(width, columns.count * 6)
         while widths.reduce(0, +) + 2 * (columns.count - 1) > available {
-            guard let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 5 else { break }
+            let shrinkable = widths.indices.filter { $0 != keyColumn && widths[$0] > 5 }
+            guard let widest = shrinkable.max(by: { widths[$0] < widths[$1] }) else { break }
             widths[widest] -= 1
         }
-        var out = ""
-        out += line(columns, widths)
-        out += widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ") + "\n"
-        for row in flattened { out += line(row, widths) }
-        return out
+        self.widths = widths
     }
 
-    private func line(_ cells: [String], _ widths: [Int]) -> String {
+    /// A cell as a table shows it: one line, control characters escaped.
+    static func displayed(_ text: String) -> String {
+        TerminalText.visible(oneLine(text))
+    }
+
+    /// The column names and the rule under them.
+    func header() -> String {
+        guard !columns.isEmpty else { return "" }
+        return line(columns) + widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ") + "\n"
+    }
+
+    /// One row; `cells` must already be `displayed(_:)`.
+    func line(_ cells: [String]) -> String {
+        guard !columns.isEmpty else { return "" }
         var parts: [String] = []
         for (index, cell) in cells.enumerated() {
-            let fitted = Self.fit(cell, to: widths[index])
+            let fitted = index == keyColumn ? cell : Self.fit(cell, to: widths[index])
             let padding = index == cells.count - 1 ? 0 : widths[index] - Terminal.displayWidth(fitted)
             parts.append(fitted + String(repeating: " ", count: max(0, padding)))
         }
@@ -198,13 +246,15 @@ struct TableLayout {
     }
 
     static func oneLine(_ text: String) -> String {
-        guard text.contains(where: \.isNewline) || text.contains("\t") else { return text }
+        // Printable ASCII has no line break or tab: skip the Character scan, which is most of a row's cost.
+        guard !Terminal.isPrintableASCII(text), text.contains(where: \.isNewline) || text.contains("\t") else { return text }
         return text.replacingEvery("\r\n", with: "↵").replacingEvery("\n", with: "↵")
             .replacingEvery("\r", with: "↵").replacingEvery("\t", with: " ")
     }
 
     static func fit(_ text: String, to width: Int) -> String {
         guard Terminal.displayWidth(text) > width else { return text }
+        if Terminal.isPrintableASCII(text) { return String(decoding: text.utf8.prefix(max(0, width - 1)), as: UTF8.self) + "…" }
         var out = ""
         var used = 0
         for character in text {

@@ -1,3 +1,4 @@
+import SafeText
 import SQLite
 
 /// One kind of problem `check` looks for, with how often it was found and a few examples.
@@ -149,7 +150,7 @@ public struct DataQualityCheck {
             let website = statement.text(at: 1) ?? ""
             guard let reason = Self.websiteProblem(website) else { continue }
             count += 1
-            if examples.count < exampleLimit { examples.append("\(statement.text(at: 0) ?? ""): \(ValueParsers.excerpt(website)) (\(reason))") }
+            if examples.count < exampleLimit { examples.append("\(statement.text(at: 0) ?? ""): \(TerminalText.excerpt(website)) (\(reason))") }
         }
         return CheckFinding(kind: .suspiciousWebsite, count: count, examples: examples)
     }
@@ -211,7 +212,7 @@ public struct DataQualityCheck {
         for row in rows.prefix(exampleLimit) {
             let names = try catalog.database.rows(
                 "SELECT DISTINCT organization_name FROM project WHERE organization_id = ? ORDER BY organization_name LIMIT 4",
-                [row[0]]).map { "\"\($0[0].textValue ?? "")\"" }
+                [row[0]]).map { TerminalText.quoted($0[0].textValue ?? "") }
             examples.append(names.joined(separator: " / "))
         }
         return CheckFinding(kind: .organizationSpellings, count: rows.count, examples: examples)
@@ -247,7 +248,7 @@ public struct DataQualityCheck {
         let sorted = pairs.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) }
         return CheckFinding(
             kind: .organizationNearCollision, count: sorted.count,
-            examples: sorted.prefix(exampleLimit).map { "\"\(keys[$0[0]])\" / \"\(keys[$0[1]])\"" })
+            examples: sorted.prefix(exampleLimit).map { TerminalText.quoted(keys[$0[0]]) + " / " + TerminalText.quoted(keys[$0[1]]) })
     }
 
     // MARK: Duplicates
@@ -288,7 +289,7 @@ public struct DataQualityCheck {
             }
             guard let match else { continue }
             count += 1
-            if examples.count < exampleLimit { examples.append("\(match) / \(externalID): \(ValueParsers.excerpt(title))") }
+            if examples.count < exampleLimit { examples.append("\(match) / \(externalID): \(TerminalText.excerpt(title))") }
         }
         return CheckFinding(kind: .duplicateCandidates, count: count, examples: examples)
     }
@@ -313,9 +314,9 @@ public struct DataQualityCheck {
             count += 1
             guard examples.count < exampleLimit else { continue }
             let twin = try catalog.database.scalarText("SELECT external_id FROM project WHERE external_id = ?", [.text(readsAs)])
-            examples.append(
-                ValueParsers.excerpt(externalID) + " reads as " + ValueParsers.excerpt(readsAs)
-                    + (twin.map { ", which is another project (\(ValueParsers.excerpt($0)))" } ?? ""))
+            var example = TerminalText.excerpt(externalID) + " reads as " + TerminalText.excerpt(readsAs)
+            if let twin { example += ", which is another project (" + TerminalText.excerpt(twin) + ")" }
+            examples.append(example)
         }
         return CheckFinding(kind: .lookalikeIDs, count: count, examples: examples)
     }

@@ -1,3 +1,5 @@
+import SafeText
+
 /// A batch operation that cannot be done (a project or batch that does not exist, a revert that
 /// later batches block); nothing was changed.
 public struct BatchOperationRefused: Error, Sendable, CustomStringConvertible {
@@ -43,7 +45,7 @@ public struct BatchOperations {
             }
             guard missing.isEmpty else {
                 throw BatchOperationRefused(
-                    description: "no project " + missing.map { ValueParsers.excerpt($0) }.joined(separator: ", ") + "; nothing was deleted")
+                    description: "no project \(missing.prefix(10).map { TerminalText.excerpt($0) }.joined(separator: ", "))\(missing.count > 10 ? " and \(missing.count - 10) more" : ""); nothing was deleted")
             }
             try projects.catchUpSearchIndex()
             try batches.finish(batchID: batchID, counts: summary.counts, now: Timestamp.now())

@@ -1,3 +1,5 @@
+import SafeText
+
 /// Which source column feeds which field, decided from the header before any row is read.
 public struct HeaderMapping<Field: Hashable & Sendable>: Sendable {
     /// The header as written in the file.
@@ -74,7 +76,7 @@ public struct HeaderMatcher<Field: Hashable & Sendable & RawRepresentable>: Send
             if let field = fieldByKey[Self.key(target)] {
                 userFieldByKey[Self.key(source)] = field
             } else {
-                problems.append("--map \"\(source)=\(target)\": no field named \"\(target)\"; fields are: \(allFields.map(\.rawValue).joined(separator: ", "))")
+                problems.append("--map \(TerminalText.quoted(source + "=" + target)): no field named \(TerminalText.quoted(target)); fields are: \(allFields.map(\.rawValue).joined(separator: ", "))")
             }
         }
         var fields: [Field?] = []
@@ -102,7 +104,7 @@ public struct HeaderMatcher<Field: Hashable & Sendable & RawRepresentable>: Send
                 continue
             }
             if let first = indexByField[field] {
-                problems.append("column \"\(name)\" (column \(index + 1)) duplicates \"\(header[first])\" (column \(first + 1)): both map to \(field.rawValue)")
+                problems.append("column \(TerminalText.quoted(name, limit: 40)) (column \(index + 1)) duplicates \(TerminalText.quoted(header[first], limit: 40)) (column \(first + 1)): both map to \(field.rawValue)")
                 fields.append(nil)
                 continue
             }
@@ -111,7 +113,7 @@ public struct HeaderMatcher<Field: Hashable & Sendable & RawRepresentable>: Send
         }
         if !ignoreUnknown && (!unknown.isEmpty || emptyNames > 0) {
             if !unknown.isEmpty {
-                let shown = unknown.prefix(10).map { "\"\(Self.excerpt($0))\"" }.joined(separator: ", ")
+                let shown = unknown.prefix(10).map { TerminalText.quoted($0, limit: 40) }.joined(separator: ", ")
                 let more = unknown.count > 10 ? " and \(unknown.count - 10) more" : ""
                 problems.append("unknown column(s) \(shown)\(more); map them with --map \"Header=field\" or skip them with --ignore-unknown-columns (fields: \(allFields.map(\.rawValue).joined(separator: ", ")))")
             }
@@ -129,10 +131,6 @@ public struct HeaderMatcher<Field: Hashable & Sendable & RawRepresentable>: Send
 
     /// The name of the column `RejectsWriter` adds.
     static var rejectsErrorKey: String { "error" }
-
-    static func excerpt(_ text: String) -> String {
-        text.count > 40 ? String(text.prefix(40)) + "…" : text
-    }
 }
 
 extension ProjectColumn {

@@ -1,3 +1,5 @@
+import SafeText
+
 /// One problem (or warning) found in an input file, located by line and column.
 public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
     public enum Severity: String, Sendable {
@@ -15,14 +17,14 @@ public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
     /// The row's external_id when it has one: spreadsheet users find rows by id, and line numbers
     /// drift from row numbers after multi-line cells. Shown as `LINE (ID):`.
     public var externalID: String? {
-        didSet { externalID = externalID.map { ValueParsers.excerpt($0, limit: 40) } }
+        didSet { externalID = externalID.map { TerminalText.excerpt($0, limit: 40) } }
     }
 
     public init(severity: Severity = .error, line: Int, column: String?, value: String?, problem: String, suggestion: String? = nil) {
         self.severity = severity
         self.line = line
         self.column = column
-        self.value = value.map { ValueParsers.excerpt($0) }
+        self.value = value.map { TerminalText.excerpt($0) }
         self.problem = problem
         self.suggestion = suggestion
     }
@@ -34,7 +36,7 @@ public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
     /// `LINE (ID): column NAME: value "…": what was wrong; suggestion` (the caller prefixes the file name).
     public var description: String {
         var text = "\(line)" + (externalID.map { " (\($0))" } ?? "") + ":"
-        if let column { text += " column \(column):" }
+        if let column { text += " column \(TerminalText.excerpt(column, limit: 40)):" }
         if let value { text += " value \"\(value)\":" }
         text += " " + problem
         if let suggestion { text += "; " + suggestion }

@@ -120,31 +120,4 @@ public enum ValueParsers {
     public static func hasContent(_ text: String) -> Bool {
         text.contains { !$0.isWhitespace }
     }
-
-    /// At most `limit` characters of `text` for messages, safe to print on a terminal: line breaks,
-    /// control characters (ESC, BEL, C1) and bidirectional overrides are shown escaped, never raw.
-    public static func excerpt(_ text: String, limit: Int = 60) -> String {
-        var out = ""
-        var count = 0
-        for scalar in text.unicodeScalars {
-            if count == limit { return out + "…" }
-            switch scalar {
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\"": out += "\\\""
-            default:
-                let value = scalar.value
-                if value < 0x20 || (0x7F...0x9F).contains(value) || (0x202A...0x202E).contains(value)
-                    || (0x2066...0x2069).contains(value) || value == 0x200E || value == 0x200F
-                {
-                    out += "\\u{" + String(value, radix: 16, uppercase: true) + "}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-            count += 1
-        }
-        return out
-    }
 }

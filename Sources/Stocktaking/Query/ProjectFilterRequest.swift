@@ -1,3 +1,5 @@
+import SafeText
+
 /// A filter value that names nothing: a usage error (exit 64), never an empty result.
 public struct FilterValueError: Error, Sendable, CustomStringConvertible {
     public let option: String
@@ -5,7 +7,7 @@ public struct FilterValueError: Error, Sendable, CustomStringConvertible {
     public let reason: ResolutionError
 
     public var description: String {
-        "\(option) \"\(value)\": \(reason)"
+        "\(option) \(TerminalText.quoted(value)): \(reason)"
     }
 }
 

@@ -1,3 +1,4 @@
+import SafeText
 import SQLite
 
 /// A column `find` can print. Link columns hold lists (Action Line codes, SDG numbers, …).
@@ -55,7 +56,7 @@ public enum ProjectField: String, Sendable, CaseIterable {
                 fields.append(field)
             } else {
                 throw ResolutionError(
-                    "no such column \"\(item)\"",
+                    "no such column \(TerminalText.quoted(String(item)))",
                     suggestion: "expected a comma list of: all, " + allCases.map(\.rawValue).joined(separator: ", "))
             }
         }
@@ -101,13 +102,13 @@ public struct ProjectSort: Sendable, Equatable {
             switch name[name.index(after: colon)...] {
             case "desc", "descending": descending = true
             case "asc", "ascending": descending = false
-            default: throw ResolutionError("unknown direction in \"\(text)\"", suggestion: "write KEY, KEY:asc or KEY:desc")
+            default: throw ResolutionError("unknown direction in \(TerminalText.quoted(text))", suggestion: "write KEY, KEY:asc or KEY:desc")
             }
             name = name[..<colon]
         }
         guard let key = Key(rawValue: name.replacingEvery("-", with: "_")) else {
             throw ResolutionError(
-                "no such sort key \"\(text)\"", suggestion: "expected one of: " + Key.allCases.map(\.rawValue).joined(separator: ", "))
+                "no such sort key \(TerminalText.quoted(text))", suggestion: "expected one of: " + Key.allCases.map(\.rawValue).joined(separator: ", "))
         }
         self.init(key, descending: descending)
     }

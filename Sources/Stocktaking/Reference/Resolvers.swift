@@ -1,3 +1,5 @@
+import SafeText
+
 /// Why a value could not be resolved, in words for the person who wrote the file.
 public struct ResolutionError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What was wrong, e.g. `no such Action Line`.
@@ -184,7 +186,7 @@ extension ReferenceData {
         {
             let digits = rest[rest.index(after: rest.startIndex)..<digitsEnd]
             guard let line = lookup.actionLineByCodeNumber[Int(digits) ?? 0] else {
-                throw ResolutionError("no such Action Line C\(ValueParsers.excerpt(String(digits), limit: 40))", suggestion: leafCodesHint)
+                throw ResolutionError("no such Action Line C\(TerminalText.excerpt(String(digits), limit: 40))", suggestion: leafCodesHint)
             }
             let tail = Self.dropSeparators(rest[digitsEnd...])
             if tail.isEmpty {
@@ -198,7 +200,7 @@ extension ReferenceData {
                     throw bareC7Error()
                 }
                 throw ResolutionError(
-                    "\"\(ValueParsers.excerpt(String(tail), limit: 40))\" is not one of the C7 applications",
+                    "\"\(TerminalText.excerpt(String(tail), limit: 40))\" is not one of the C7 applications",
                     suggestion: closestMatch(to: String(tail), among: lookup.actionLineCandidates).map { "did you mean \($0)?" }
                         ?? "expected one of " + lookup.c7Applications.map(\.code).joined(separator: ", "))
             }
@@ -239,7 +241,7 @@ extension ReferenceData {
         if !digits.isEmpty {
             let number = Int(digits) ?? 0
             guard let sdg = lookup.sdgByNumber[number] else {
-                throw ResolutionError("no such SDG \(ValueParsers.excerpt(String(digits), limit: 40))", suggestion: "SDGs are numbered 1 to 17")
+                throw ResolutionError("no such SDG \(TerminalText.excerpt(String(digits), limit: 40))", suggestion: "SDGs are numbered 1 to 17")
             }
             let title = Self.dropSeparators(rest.dropFirst(digits.count))
             if title.isEmpty || lookup.sdgByTitle[MatchKey.loose(title)]?.id == sdg.id { return sdg }
@@ -267,7 +269,7 @@ extension ReferenceData {
         let digits = rest.prefix { $0.isASCII && $0.isNumber }
         if !digits.isEmpty {
             guard let objective = lookup.gdcByNumber[Int(digits) ?? 0] else {
-                throw ResolutionError("no such Global Digital Compact objective \(ValueParsers.excerpt(String(digits), limit: 40))", suggestion: "objectives are numbered 1 to 5")
+                throw ResolutionError("no such Global Digital Compact objective \(TerminalText.excerpt(String(digits), limit: 40))", suggestion: "objectives are numbered 1 to 5")
             }
             let title = Self.dropSeparators(rest.dropFirst(digits.count))
             if title.isEmpty || lookup.gdcByTitle[MatchKey.loose(title)]?.id == objective.id { return objective }

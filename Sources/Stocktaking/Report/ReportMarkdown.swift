@@ -2,14 +2,14 @@
 public enum ReportMarkdown {
     public static func render(_ report: StocktakingReport) -> String {
         var out = "# WSIS Stocktaking report\n\n"
-        out += "Generated \(report.generatedAt)" + (report.scope.isEmpty ? "; all projects." : "; projects matching \(escaped(report.scope)).") + "\n\n"
+        out += "Generated \(report.generatedAt)" + (report.scope.isEmpty ? "; all projects." : "; projects matching \(MarkdownText.escaped(report.scope)).") + "\n\n"
         out += "## Totals\n\n| Measure | Value |\n| --- | ---: |\n"
         out += "| Projects | \(report.projectCount) |\n| Organizations | \(report.organizationCount) |\n| Countries | \(report.countryCount) |\n\n"
         out += "## Projects per submission year\n\n"
         out += table(["Year", "Projects"], report.byYear.rows.map { [$0.value.code, String($0.projects)] }, numericFrom: 1)
         for section in report.sections {
-            out += "## \(section.title)\n\n"
-            var rows = section.facet.rows.map { [$0.value.code, escaped($0.value.label), String($0.projects)] }
+            out += "## \(MarkdownText.escaped(section.title))\n\n"
+            var rows = section.facet.rows.map { [$0.value.code, $0.value.label, String($0.projects)] }
             if section.facet.unassignedCount > 0 { rows.append(["—", "(none)", String(section.facet.unassignedCount)]) }
             out += table(["Code", "Name", "Projects"], rows, numericFrom: 2)
         }
@@ -26,22 +26,18 @@ public enum ReportMarkdown {
         out += "## Data quality\n\n"
         out += report.quality.isClean ? "`stocktake check` found nothing.\n\n" : "`stocktake check` found \(report.quality.problemCount) problem(s).\n\n"
         out += table(["Check", "Found", "Examples"], report.quality.findings.map {
-            [escaped($0.kind.title), String($0.count), escaped($0.examples.prefix(3).joined(separator: "; "))]
+            [$0.kind.title, String($0.count), $0.examples.prefix(3).joined(separator: "; ")]
         }, numericFrom: 1, numericUntil: 2)
         return out
     }
 
+    /// A Markdown table; every heading and cell is escaped here, so no caller can forget one.
     static func table(_ header: [String], _ rows: [[String]], numericFrom: Int, numericUntil: Int? = nil) -> String {
         let until = numericUntil ?? header.count
-        var out = "| " + header.joined(separator: " | ") + " |\n|"
+        var out = "| " + header.map(MarkdownText.escaped).joined(separator: " | ") + " |\n|"
         for index in header.indices { out += index >= numericFrom && index < until ? " ---: |" : " --- |" }
         out += "\n"
-        for row in rows { out += "| " + row.joined(separator: " | ") + " |\n" }
+        for row in rows { out += "| " + row.map(MarkdownText.escaped).joined(separator: " | ") + " |\n" }
         return out + "\n"
-    }
-
-    static func escaped(_ text: String) -> String {
-        text.replacingEvery("\\", with: "\\\\").replacingEvery("|", with: "\\|")
-            .replacingEvery("\r\n", with: " ").replacingEvery("\n", with: " ").replacingEvery("\r", with: " ")
     }
 }

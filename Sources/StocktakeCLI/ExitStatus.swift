@@ -46,6 +46,12 @@ protocol ExitStatusProviding {
     var exitStatus: ExitStatus { get }
 }
 
+/// An output that would overwrite the database, an input or another output, or that cannot be
+/// written as a file (a directory, a socket): a usage error.
+extension OutputRefused: ExitStatusProviding {
+    var exitStatus: ExitStatus { .usage }
+}
+
 /// A usage problem found after parsing (e.g. an unknown filter value): exit 64, with a suggestion.
 public struct UsageError: Error, CustomStringConvertible, ExitStatusProviding {
     var exitStatus: ExitStatus { .usage }

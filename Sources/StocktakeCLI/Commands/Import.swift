@@ -81,10 +81,10 @@ extension StocktakeCommand {
         @Flag(help: "Import the valid rows and reject the others (exit 2 when any row was rejected).")
         var skipInvalid = false
 
-        @Option(help: ArgumentHelp("With --skip-invalid: write rejected rows, as read, plus an error column, to this file.", valueName: "path"))
+        @Option(help: ArgumentHelp("With --skip-invalid: write rejected rows, as read, plus an error column, to this file (- for standard output).", valueName: "path"))
         var rejects: String?
 
-        @Option(help: ArgumentHelp("Write every problem and the summary as JSON to this file.", valueName: "path"))
+        @Option(help: ArgumentHelp("Write every problem and the summary as JSON to this file (- for standard output).", valueName: "path"))
         var report: String?
 
         @Flag(help: "Validate and run the write path, report what would happen, then roll back.")
@@ -143,6 +143,11 @@ extension StocktakeCommand {
             options.rejectsPath = rejects
             options.reportPath = report
 
+            // Before the database is opened (and perhaps created): the outputs must not overwrite it,
+            // the file being imported, or each other.
+            _ = try globals.checkedOutputs(
+                [("--rejects", rejects), ("--report", report)].compactMap { option, path in path.map { (option, $0) } },
+                inputs: [file])
             let catalog = try globals.open(.migrate)
             defer { catalog.close() }
             let displayName = file == "-" ? "<stdin>" : file

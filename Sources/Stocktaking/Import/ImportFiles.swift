@@ -1,12 +1,13 @@
 import CSV
 
-/// `--report FILE`: every problem and warning as JSON, then the summary. Streamed, written atomically.
+/// `--report FILE`: every problem and warning as JSON, then the summary. Streamed; a regular
+/// file is written atomically (see `OutputTarget` for `-`, devices and FIFOs).
 final class ImportReportWriter {
-    private let file: AtomicFile
+    private let file: OutputFile
     private var count = 0
 
     init(path: String, fileName: String) throws {
-        file = try AtomicFile(targetPath: path)
+        file = try OutputFile(OutputTarget(path: path, option: "--report"))
         var buffer = Array("{\"file\":".utf8)
         JSONText.appendString(fileName, to: &buffer)
         buffer.append(contentsOf: ",\"problems\":[".utf8)
@@ -42,11 +43,11 @@ final class ImportReportWriter {
 
 /// `--rejects FILE`: the rejected rows exactly as read, plus an `error` column, ready to fix and re-import.
 final class RejectsWriter {
-    private let file: AtomicFile
+    private let file: OutputFile
     private let writer: CSVWriter
 
     init(path: String, header: [String], delimiter: UInt8) throws {
-        file = try AtomicFile(targetPath: path)
+        file = try OutputFile(OutputTarget(path: path, option: "--rejects"))
         writer = CSVWriter(delimiter: delimiter)
         try file.sink.withBuffer { writer.append(record: header + ["error"], to: &$0) }
     }

@@ -79,6 +79,38 @@ import Testing
         #expect(fileContents(directory.path("latest/manifest.json")) != nil)
     }
 
+    @Test func keepPrunesOnlyBundlesThisToolWrote() throws {
+        let (temporary, catalog) = try ExportFixtures.database()
+        defer { catalog.close(); temporary.remove() }
+        let directory = try TemporaryDirectory(prefix: "stocktake-bundle")
+        defer { directory.remove() }
+        let fileManager = FileManager.default
+        let ours = try ExportBundle(catalog: catalog).write(into: directory.path).path
+        // A copy of a real bundle with one more file: someone else's now.
+        try fileManager.copyItem(atPath: ours, toPath: directory.path("20200101T000000Z"))
+        try Data("notes\n".utf8).write(to: URL(fileURLWithPath: directory.path("20200101T000000Z/notes.txt")))
+        // A manifest from another generator, listing exactly its files.
+        try fileManager.copyItem(atPath: ours, toPath: directory.path("20200102T000000Z"))
+        let manifestData = try #require(fileContents(ours + "/manifest.json"))
+        var manifest = try #require(try JSONSerialization.jsonObject(with: manifestData) as? [String: Any])
+        manifest["generator"] = "another-tool"
+        try JSONSerialization.data(withJSONObject: manifest).write(to: URL(fileURLWithPath: directory.path("20200102T000000Z/manifest.json")))
+        // A bundle from before manifests named their generator: still ours, pruned.
+        try fileManager.copyItem(atPath: ours, toPath: directory.path("20200103T000000Z"))
+        manifest["generator"] = nil
+        manifest["options"] = nil
+        try JSONSerialization.data(withJSONObject: manifest).write(to: URL(fileURLWithPath: directory.path("20200103T000000Z/manifest.json")))
+        // A bundle whose file was changed: the sizes no longer match the manifest.
+        try fileManager.copyItem(atPath: ours, toPath: directory.path("20200104T000000Z"))
+        try Data("x\n".utf8).write(to: URL(fileURLWithPath: directory.path("20200104T000000Z/projects.csv")))
+
+        let newest = try ExportBundle(catalog: catalog).write(into: directory.path, keep: 1).path
+        let remaining = Set(ExportBundle.bundles(in: directory.path))
+        let newestName = (newest as NSString).lastPathComponent
+        #expect(remaining == ["20200101T000000Z", "20200102T000000Z", "20200104T000000Z", newestName])
+        #expect(fileContents(directory.path("20200101T000000Z/notes.txt")) == Data("notes\n".utf8))
+    }
+
     @Test func temporariesOfKilledRunsAreRemovedAndLiveOnesKept() throws {
         let (temporary, catalog) = try ExportFixtures.database()
         defer { catalog.close(); temporary.remove() }

@@ -111,7 +111,15 @@ extension StocktakeCommand {
                 throw ValidationError("--map expects \"Source Header=field\", got \"\(mapping)\"")
             }
             if maxFieldSize < 1 { throw ValidationError("--max-field-size must be at least 1 (MiB)") }
-            if generateIDs != nil && kind == .prizes { throw ValidationError("--generate-ids applies to projects only") }
+            if tsv && delimiter != nil { throw ValidationError("give either --tsv or --delimiter, not both") }
+            if kind == .prizes {
+                // Prize rows have no ids to generate, dates, lists or free text, and always upsert.
+                let projectsOnly = [
+                    ("--generate-ids", generateIDs != nil), ("--date-format", dateFormat != nil),
+                    ("--list-separator", listSeparator != nil), ("--trim-text", trimText), ("--insert-only", insertOnly),
+                ]
+                if let given = projectsOnly.first(where: \.1) { throw ValidationError("\(given.0) applies to projects only") }
+            }
         }
 
         static func delimiterByte(_ text: String) -> UInt8? {

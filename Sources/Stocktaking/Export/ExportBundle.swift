@@ -218,6 +218,7 @@ public struct ExportBundle {
 
     /// Points `directory/latest` at `name` with a relative symlink, replaced in one rename.
     private static func pointLatest(at name: String, in directory: String) throws {
+        try checkLatestIsReplaceable(in: directory)
         let temporary = "\(directory)/.latest-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         guard symlink(name, temporary) == 0 else {
             throw SystemError(operation: "create a symlink in", path: directory, code: errno)
@@ -228,6 +229,15 @@ public struct ExportBundle {
             throw SystemError(operation: "replace", path: "\(directory)/\(latestName)", code: code)
         }
         AtomicFile.syncDirectory(directory)
+    }
+
+    /// `DIR/latest` is replaced by a rename, which would replace whatever is there: only a symlink
+    /// (from an earlier run) or nothing may be.
+    static func checkLatestIsReplaceable(in directory: String) throws(OutputRefused) {
+        var info = stat()
+        if lstat("\(directory)/\(latestName)", &info) == 0 && info.st_mode & S_IFMT != S_IFLNK {
+            throw OutputRefused("\(directory)/\(latestName) is not the symlink a bundle writes; move it away or choose another directory")
+        }
     }
 
     /// The bundle directories in `directory`, oldest first.

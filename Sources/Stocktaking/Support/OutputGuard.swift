@@ -54,7 +54,7 @@ public struct OutputGuard: Sendable {
         for (option, path) in outputs { targets.append(try OutputTarget(path: path, option: option)) }
         let onStandardOutput = targets.filter { $0.kind == .standardOutput }
         if onStandardOutput.count > 1 {
-            throw OutputRefused("only one output can be - (standard output); \(onStandardOutput.map(\.option).joined(separator: " and ")) both are")
+            throw OutputRefused("only one output can be - (standard output); \(onStandardOutput.map(\.option).joined(separator: " and ")) both are -")
         }
         var checked: [(target: OutputTarget, identity: FileIdentity)] = []
         for target in targets where target.kind != .standardOutput {
@@ -78,10 +78,7 @@ public struct OutputGuard: Sendable {
             throw OutputRefused("\(option) \(directory) is not a directory")
         }
         try refuseProtected(FileIdentity(directory), named: "\(option) \(directory)")
-        let latest = directory + "/" + ExportBundle.latestName
-        if lstat(latest, &info) == 0, info.st_mode & S_IFMT != S_IFLNK {
-            throw OutputRefused("\(latest) is not the symlink a bundle writes; move it away or choose another directory")
-        }
+        try ExportBundle.checkLatestIsReplaceable(in: directory)
     }
 
     private func refuseProtected(_ identity: FileIdentity, named name: String) throws(OutputRefused) {

@@ -12,7 +12,8 @@ public enum ExitStatus: Int32, Sendable {
     case rejectedRows = 2
     /// `check` found problems.
     case problemsFound = 3
-    /// Usage error, including an unknown filter value (EX_USAGE).
+    /// Usage error, including an unknown filter value, an option the other options would make
+    /// ignored, and an output that would overwrite the database or an input (EX_USAGE).
     case usage = 64
     /// Input rejected, nothing written (EX_DATAERR).
     case dataError = 65
@@ -25,7 +26,7 @@ public enum ExitStatus: Int32, Sendable {
           1   runtime failure (I/O, missing or out-of-date database, refused or timed-out SQL)
           2   import finished with rejected rows (--skip-invalid)
           3   check found problems
-          64  usage error, including an unknown filter value
+          64  usage error, including an unknown filter value or a refused output path
           65  input rejected, nothing written
           75  gave up waiting for a lock (--busy-timeout)
         """

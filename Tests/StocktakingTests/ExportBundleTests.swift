@@ -111,6 +111,27 @@ import Testing
         #expect(fileContents(directory.path("20200101T000000Z/notes.txt")) == Data("notes\n".utf8))
     }
 
+    @Test func keepOneLeavesOnlyTheNewestEvenWithinOneSecond() throws {
+        let (temporary, catalog) = try ExportFixtures.database()
+        defer { catalog.close(); temporary.remove() }
+        let directory = try TemporaryDirectory(prefix: "stocktake-bundle")
+        defer { directory.remove() }
+        // Within one second the names are T, T-2, then (T pruned) T-3, never T again, which
+        // would sort before T-2 and get the newest bundle pruned instead of the older one.
+        for _ in 0..<4 {
+            let written = (try ExportBundle(catalog: catalog).write(into: directory.path, keep: 1).path as NSString).lastPathComponent
+            #expect(ExportBundle.bundles(in: directory.path) == [written])
+        }
+    }
+
+    @Test func bundlesAreOrderedByTimestampThenNumber() throws {
+        let directory = try TemporaryDirectory(prefix: "stocktake-bundle")
+        defer { directory.remove() }
+        let names = ["20260101T000000Z-10", "20260101T000001Z", "20260101T000000Z-2", "20260101T000000Z"]
+        for name in names { try FileManager.default.createDirectory(atPath: directory.path(name), withIntermediateDirectories: false) }
+        #expect(ExportBundle.bundles(in: directory.path) == ["20260101T000000Z", "20260101T000000Z-2", "20260101T000000Z-10", "20260101T000001Z"])
+    }
+
     @Test func temporariesOfKilledRunsAreRemovedAndLiveOnesKept() throws {
         let (temporary, catalog) = try ExportFixtures.database()
         defer { catalog.close(); temporary.remove() }

@@ -155,11 +155,11 @@ public struct ExportBundle {
             for table in try StatisticsTables(catalog: catalog, filter: filter).all() {
                 let name = "stats-\(table.name).csv"
                 files.append(try Self.writeFile("\(directory)/\(name)", name: name) { sink in
-                    try table.writeCSV(to: sink, byteOrderMark: options.byteOrderMark, excelSafe: options.excelSafe)
+                    try table.writeCSV(to: sink, byteOrderMark: self.options.byteOrderMark, excelSafe: self.options.excelSafe)
                     return table.rows.count
                 })
             }
-            let manifest = Manifest(schemaVersion: Schema.version, generatedAt: generatedAt, lastBatchID: lastBatchID, options: options, files: files)
+            let manifest = Manifest(schemaVersion: Schema.version, generatedAt: generatedAt, lastBatchID: lastBatchID, options: self.options, files: files)
             let file = try AtomicFile(targetPath: "\(directory)/\(Self.manifestName)")
             try file.sink.write(manifest.json)
             try file.commit()
@@ -202,15 +202,18 @@ public struct ExportBundle {
     /// already: rename cannot replace a non-empty directory) and returns the name.
     private static func publish(_ temporary: String, in directory: String) throws -> String {
         let base = Timestamp.compactNow()
-        var name = base
-        var attempt = 1
+        // Names must sort in the order bundles were written (pruning relies on it): after `--keep`
+        // removed `T` but kept `T-2`, the next bundle of that second is `T-3`, not `T` again.
+        let highest = bundles(in: directory).filter { $0.hasPrefix(base) }.map { sequenceKey($0).number }.max() ?? 0
+        var number = highest + 1
+        var name = number == 1 ? base : "\(base)-\(number)"
         while true {
             if rename(temporary, "\(directory)/\(name)") == 0 { break }
-            guard errno == EEXIST || errno == ENOTEMPTY, attempt < 100 else {
+            guard errno == EEXIST || errno == ENOTEMPTY, number < highest + 100 else {
                 throw SystemError(operation: "rename the bundle to", path: "\(directory)/\(name)", code: errno)
             }
-            attempt += 1
-            name = "\(base)-\(attempt)"
+            number += 1
+            name = "\(base)-\(number)"
         }
         AtomicFile.syncDirectory(directory)
         return name
@@ -243,7 +246,14 @@ public struct ExportBundle {
     /// The bundle directories in `directory`, oldest first.
     public static func bundles(in directory: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return names.filter(isBundleName).sorted()
+        return names.filter(isBundleName).sorted { sequenceKey($0) < sequenceKey($1) }
+    }
+
+    /// Orders bundle names: by timestamp, then by number within the second (`T` is 1, `T-2`
+    /// before `T-10`, which plain string order would get wrong).
+    static func sequenceKey(_ name: String) -> (timestamp: Substring, number: Int) {
+        let timestamp = name.prefix(16)
+        return (timestamp, Int(name.dropFirst(17)) ?? 1)
     }
 
     /// `20261129T044012Z` or `20261129T044012Z-2`.

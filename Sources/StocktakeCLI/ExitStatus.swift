@@ -15,7 +15,8 @@ public enum ExitStatus: Int32, Sendable {
     case problemsFound = 3
     /// `check` found the database damaged (integrity or foreign-key check).
     case damaged = 4
-    /// Usage error, including an unknown filter value (EX_USAGE).
+    /// Usage error, including an unknown filter value, an option the other options would make
+    /// ignored, and an output that would overwrite the database or an input (EX_USAGE).
     case usage = 64
     /// Input rejected, nothing written (EX_DATAERR).
     case dataError = 65
@@ -29,7 +30,7 @@ public enum ExitStatus: Int32, Sendable {
           2   import finished with rejected rows (--skip-invalid)
           3   check found data-quality problems (the database itself is sound)
           4   check found the database damaged (integrity or foreign-key check)
-          64  usage error, including an unknown filter value
+          64  usage error, including an unknown filter value or a refused output path
           65  input rejected, nothing written
           75  gave up waiting for a lock (--busy-timeout)
         """
@@ -48,6 +49,12 @@ public enum ExitStatus: Int32, Sendable {
 /// Errors that carry their own exit status (import rejections, usage problems found late).
 protocol ExitStatusProviding {
     var exitStatus: ExitStatus { get }
+}
+
+/// An output that would overwrite the database, an input or another output, or that cannot be
+/// written as a file (a directory, a socket): a usage error.
+extension OutputRefused: ExitStatusProviding {
+    var exitStatus: ExitStatus { .usage }
 }
 
 /// A usage problem found after parsing (e.g. an unknown filter value): exit 64, with a suggestion.

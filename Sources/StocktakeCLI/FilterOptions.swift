@@ -59,6 +59,10 @@ struct FilterOptions: ParsableArguments {
     @Flag(help: "Pass --search to FTS5 as a raw query (AND, OR, NOT, NEAR, prefix*).")
     var ftsSyntax = false
 
+    func validate() throws {
+        if ftsSyntax && search == nil { throw ValidationError("--fts-syntax needs --search") }
+    }
+
     var request: ProjectFilterRequest {
         var request = ProjectFilterRequest()
         request.actionLines = actionLines

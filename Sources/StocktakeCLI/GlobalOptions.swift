@@ -38,6 +38,19 @@ public struct GlobalOptions: ParsableArguments {
         return catalog
     }
 
+    /// Classifies a command's outputs and refuses, before the database is opened or anything is
+    /// written, any that is the database (or its -wal, -shm, -journal), an input, or another output
+    /// (exit 64). Every command that writes a file calls this first.
+    ///
+    /// - Returns: the targets, in the order given.
+    func checkedOutputs(_ outputs: [(option: String, path: String)], inputs: [String] = []) throws -> [OutputTarget] {
+        try outputGuard(inputs: inputs).check(outputs)
+    }
+
+    func outputGuard(inputs: [String] = []) -> OutputGuard {
+        OutputGuard(database: databasePath, inputs: inputs)
+    }
+
     static let optionsTakingValue: Set<String> = ["--db", "--busy-timeout"]
 
     /// `stocktake --db x.db ref sdgs` → `stocktake ref sdgs --db x.db`: argument-parser only gives a

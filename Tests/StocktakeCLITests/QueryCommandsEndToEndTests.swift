@@ -202,7 +202,8 @@ struct QueryCommandsEndToEndTests {
     @Test(arguments: [
         ["find", "--snippet"], ["find", "--limit", "-1"], ["find", "--columns", "nope"], ["find", "--sort", "relevance"],
         ["stats"], ["stats", "--matrix", "--by", "sdg"], ["stats", "--by", "sdg", "--by", "year", "--by", "region"],
-        ["stats", "--by", "planet"], ["sql", "SELECT 1", "-p", "novalue"], ["sql", "SELECT 1", "--timeout", "0"],
+        ["stats", "--by", "planet"], ["stats", "--matrix", "--sort", "count"], ["sql", "SELECT 1", "-p", "novalue"],
+        ["sql", "SELECT 1", "--timeout", "0"],
         ["show"],
     ])
     func invalidCombinationsAreUsageErrors(_ arguments: [String]) {
@@ -212,7 +213,7 @@ struct QueryCommandsEndToEndTests {
     @Test func validCombinationsParse() throws {
         for arguments in [
             ["find", "--search", "x", "--snippet", "--sort", "relevance,title:desc", "--columns", "all"],
-            ["stats", "--by", "region", "--by", "action-line", "--share"], ["stats", "--matrix", "--sort", "count"],
+            ["stats", "--by", "region", "--by", "action-line", "--share"], ["stats", "--by", "sdg", "--sort", "count"],
             ["sql", "-", "-p", ":a=1", "--param", "b=x=y"], ["show", "WSIS-1", "--format", "json"],
         ] {
             _ = try StocktakeCommand.parseAsRoot(arguments)

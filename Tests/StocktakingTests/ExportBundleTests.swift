@@ -79,6 +79,59 @@ import Testing
         #expect(fileContents(directory.path("latest/manifest.json")) != nil)
     }
 
+    @Test func keepPrunesOnlyBundlesThisToolWrote() throws {
+        let (temporary, catalog) = try ExportFixtures.database()
+        defer { catalog.close(); temporary.remove() }
+        let directory = try TemporaryDirectory(prefix: "stocktake-bundle")
+        defer { directory.remove() }
+        let fileManager = FileManager.default
+        let ours = try ExportBundle(catalog: catalog).write(into: directory.path).path
+        // A copy of a real bundle with one more file: someone else's now.
+        try fileManager.copyItem(atPath: ours, toPath: directory.path("20200101T000000Z"))
+        try Data("notes\n".utf8).write(to: URL(fileURLWithPath: directory.path("20200101T000000Z/notes.txt")))
+        // A manifest from another generator, listing exactly its files.
+        try fileManager.copyItem(atPath: ours, toPath: directory.path("20200102T000000Z"))
+        let manifestData = try #require(fileContents(ours + "/manifest.json"))
+        var manifest = try #require(try JSONSerialization.jsonObject(with: manifestData) as? [String: Any])
+        manifest["generator"] = "another-tool"
+        try JSONSerialization.data(withJSONObject: manifest).write(to: URL(fileURLWithPath: directory.path("20200102T000000Z/manifest.json")))
+        // A bundle from before manifests named their generator: still ours, pruned.
+        try fileManager.copyItem(atPath: ours, toPath: directory.path("20200103T000000Z"))
+        manifest["generator"] = nil
+        manifest["options"] = nil
+        try JSONSerialization.data(withJSONObject: manifest).write(to: URL(fileURLWithPath: directory.path("20200103T000000Z/manifest.json")))
+        // A bundle whose file was changed: the sizes no longer match the manifest.
+        try fileManager.copyItem(atPath: ours, toPath: directory.path("20200104T000000Z"))
+        try Data("x\n".utf8).write(to: URL(fileURLWithPath: directory.path("20200104T000000Z/projects.csv")))
+
+        let newest = try ExportBundle(catalog: catalog).write(into: directory.path, keep: 1).path
+        let remaining = Set(ExportBundle.bundles(in: directory.path))
+        let newestName = (newest as NSString).lastPathComponent
+        #expect(remaining == ["20200101T000000Z", "20200102T000000Z", "20200104T000000Z", newestName])
+        #expect(fileContents(directory.path("20200101T000000Z/notes.txt")) == Data("notes\n".utf8))
+    }
+
+    @Test func keepOneLeavesOnlyTheNewestEvenWithinOneSecond() throws {
+        let (temporary, catalog) = try ExportFixtures.database()
+        defer { catalog.close(); temporary.remove() }
+        let directory = try TemporaryDirectory(prefix: "stocktake-bundle")
+        defer { directory.remove() }
+        // Within one second the names are T, T-2, then (T pruned) T-3, never T again, which
+        // would sort before T-2 and get the newest bundle pruned instead of the older one.
+        for _ in 0..<4 {
+            let written = (try ExportBundle(catalog: catalog).write(into: directory.path, keep: 1).path as NSString).lastPathComponent
+            #expect(ExportBundle.bundles(in: directory.path) == [written])
+        }
+    }
+
+    @Test func bundlesAreOrderedByTimestampThenNumber() throws {
+        let directory = try TemporaryDirectory(prefix: "stocktake-bundle")
+        defer { directory.remove() }
+        let names = ["20260101T000000Z-10", "20260101T000001Z", "20260101T000000Z-2", "20260101T000000Z"]
+        for name in names { try FileManager.default.createDirectory(atPath: directory.path(name), withIntermediateDirectories: false) }
+        #expect(ExportBundle.bundles(in: directory.path) == ["20260101T000000Z", "20260101T000000Z-2", "20260101T000000Z-10", "20260101T000001Z"])
+    }
+
     @Test func temporariesOfKilledRunsAreRemovedAndLiveOnesKept() throws {
         let (temporary, catalog) = try ExportFixtures.database()
         defer { catalog.close(); temporary.remove() }

@@ -17,7 +17,10 @@ extension StocktakeCommand {
                 CSV and TSV use the import's canonical header and forms (links as ';' lists, absent values empty,
                 RFC 4180 quoting, CRLF), ordered by external_id: an exported file imports back unchanged.
                 JSON and NDJSON write links as arrays and absent values as null, keys in a fixed order.
-                --out files are written atomically: on any failure the previous file is left as it was.
+                --out files are written atomically: on any failure the previous file is left as it was. A symlink
+                is followed (its target is replaced, the link kept); a device or FIFO (/dev/null, a named pipe) is
+                written in place; a directory, socket or block device is refused (exit 64), and so is an output
+                that is the database, its -wal, -shm or -journal file.
 
                 --since-batch N exports the projects written by batches after N, plus a tombstone for each
                 external_id deleted since (a row with only external_id and deleted=true); the project filters
@@ -28,6 +31,9 @@ extension StocktakeCommand {
                 --bundle DIR writes projects.csv, projects.ndjson, prizes.csv, the statistics tables and
                 manifest.json (schema version, generation time, last batch, rows, bytes and sha256 per file),
                 all from one read transaction, into DIR/<UTC timestamp>/, then points DIR/latest at it.
+                --bom and --excel-safe apply to every CSV file of the bundle, --labels to projects.ndjson; the
+                manifest records them. --keep N removes older bundles this tool wrote (a directory whose
+                manifest.json names stocktake and lists exactly its files), never anything else in DIR.
 
                 Examples:
                   stocktake export --out projects.csv
@@ -40,14 +46,16 @@ extension StocktakeCommand {
         @OptionGroup var globals: GlobalOptions
         @OptionGroup var filters: FilterOptions
 
-        @Option(help: "Output format: csv, tsv, json or ndjson.")
-        var format: ExportFormat = .csv
+        // Optional, with their defaults below, so `validate()` can tell an option given with --bundle
+        // (which would be ignored) from one left at its default.
+        @Option(help: "Output format: csv, tsv, json or ndjson (default: csv).")
+        var format: ExportFormat?
 
         @Option(help: ArgumentHelp("Where to write (default: - for standard output).", valueName: "path"))
-        var out: String = "-"
+        var out: String?
 
-        @Option(help: "What to export: projects, prizes, organizations or imports.")
-        var kind: ExportKind = .projects
+        @Option(help: "What to export: projects, prizes, organizations or imports (default: projects).")
+        var kind: ExportKind?
 
         @Option(help: ArgumentHelp("Only projects written by batches after this one, plus tombstones for deleted ones.", valueName: "batch"))
         var sinceBatch: Int64?
@@ -58,7 +66,7 @@ extension StocktakeCommand {
         @Flag(help: "Neutralize CSV/TSV cells that spreadsheets would run as formulas (prefix ').")
         var excelSafe = false
 
-        @Flag(help: "JSON/NDJSON: add the titles of linked Action Lines, SDGs, GDC objectives and countries.")
+        @Flag(help: "JSON/NDJSON projects: add the titles of linked Action Lines, SDGs, GDC objectives and countries.")
         var labels = false
 
         @Option(help: ArgumentHelp("Write the nightly bundle into this directory instead of one file.", valueName: "dir"))
@@ -68,55 +76,64 @@ extension StocktakeCommand {
         var keep: Int?
 
         func validate() throws {
-            if labels && (format == .csv || format == .tsv) {
-                throw ValidationError("--labels is for --format json or ndjson")
-            }
-            if (bom || excelSafe) && (format == .json || format == .ndjson) {
-                throw ValidationError("--bom and --excel-safe are for --format csv or tsv")
-            }
             if let sinceBatch, sinceBatch < 0 { throw ValidationError("--since-batch must be a batch number (0 for all)") }
-            if sinceBatch != nil && kind != .projects { throw ValidationError("--since-batch applies to --kind projects only") }
-            if keep != nil && bundle == nil { throw ValidationError("--keep needs --bundle") }
             if let keep, keep < 1 { throw ValidationError("--keep must be at least 1") }
-            if bundle != nil && (out != "-" || sinceBatch != nil || kind != .projects) {
-                throw ValidationError("--bundle writes its own files; it cannot be combined with --out, --since-batch or --kind")
-            }
-        }
-
-        func execute() throws {
-            let catalog = try globals.open(.read)
-            defer { catalog.close() }
-            let filter = try filters.filter(catalog.reference)
-            if let bundle {
-                let result = try ExportBundle(catalog: catalog, filter: filter).write(into: bundle, keep: keep)
-                printError("wrote bundle \(result.path) (\(result.manifest.files.count) files, last batch \(result.manifest.lastBatchID.map(String.init) ?? "none"))")
+            if bundle != nil {
+                // A bundle has fixed files and formats; these options would be silently ignored.
+                if out != nil || sinceBatch != nil || kind != nil || format != nil {
+                    throw ValidationError("--bundle writes its own files; it cannot be combined with --out, --format, --since-batch or --kind")
+                }
                 return
             }
+            if keep != nil { throw ValidationError("--keep needs --bundle") }
+            if labels && resolvedFormat.isDelimited {
+                throw ValidationError("--labels is for --format json or ndjson")
+            }
+            if labels && resolvedKind != .projects { throw ValidationError("--labels applies to --kind projects only") }
+            if (bom || excelSafe) && !resolvedFormat.isDelimited {
+                throw ValidationError("--bom and --excel-safe are for --format csv or tsv")
+            }
+            if sinceBatch != nil && resolvedKind != .projects { throw ValidationError("--since-batch applies to --kind projects only") }
+        }
+
+        var resolvedFormat: ExportFormat { format ?? .csv }
+        var resolvedKind: ExportKind { kind ?? .projects }
+
+        func execute() throws {
+            if let bundle { return try writeBundle(into: bundle) }
+            // Before the database is opened: an output that is the database must not even be truncated.
+            let target = try globals.checkedOutputs([("--out", out ?? "-")])[0]
+            let catalog = try globals.open(.read)
+            defer { catalog.close() }
             var options = ExportOptions()
-            options.format = format
-            options.kind = kind
-            options.filter = filter
+            options.format = resolvedFormat
+            options.kind = resolvedKind
+            options.filter = try filters.filter(catalog.reference)
             options.sinceBatch = sinceBatch
             options.byteOrderMark = bom
             options.excelSafe = excelSafe
             options.labels = labels
-            try writeOutput(to: out) { sink in
+            try writeOutput(to: target) { sink in
                 _ = try ProjectExporter(catalog: catalog).export(options, to: sink)
             }
+        }
+
+        private func writeBundle(into directory: String) throws {
+            try globals.outputGuard().checkBundleDirectory(directory)
+            let catalog = try globals.open(.read)
+            defer { catalog.close() }
+            let options = ExportBundle.Options(byteOrderMark: bom, excelSafe: excelSafe, labels: labels)
+            let bundle = ExportBundle(catalog: catalog, filter: try filters.filter(catalog.reference), options: options)
+            let result = try bundle.write(into: directory, keep: keep)
+            printError("wrote bundle \(result.path) (\(result.manifest.files.count) files, last batch \(result.manifest.lastBatchID.map(String.init) ?? "none"))")
         }
     }
 }
 
-/// Runs `body` with a sink for `path`: standard output for `-`, else an `AtomicFile` committed only
+/// Runs `body` with a sink for `target` (see `OutputTarget`). A regular file is committed only
 /// when `body` returns, so a failure leaves the previous file untouched and no temporary behind.
-func writeOutput(to path: String, _ body: (FileSink) throws -> Void) throws {
-    if path == "-" {
-        let sink = FileSink.standardOutput()
-        try body(sink)
-        try sink.flush()
-        return
-    }
-    let file = try AtomicFile(targetPath: path)
+func writeOutput(to target: OutputTarget, _ body: (FileSink) throws -> Void) throws {
+    let file = try OutputFile(target)
     do {
         try body(file.sink)
         try file.commit()

@@ -80,6 +80,14 @@ extension StocktakeCommand {
             let sorts = try sortOrder()
             let searching = filters.search.map(ValueParsers.hasContent) ?? false
             if snippet && !searching { throw ValidationError("--snippet needs --search") }
+            if count {
+                // --count prints one number: options that shape rows would be silently ignored.
+                let shaping = [
+                    ("--columns", columns != nil), ("--sort", !sort.isEmpty), ("--limit", limit != nil), ("--offset", offset != 0),
+                    ("--snippet", snippet), ("--format", output.format != nil),
+                ]
+                if let given = shaping.first(where: \.1) { throw ValidationError("--count prints only a number; it cannot be combined with \(given.0)") }
+            }
             if sorts.contains(where: { $0.key == .relevance }) && !searching {
                 throw ValidationError("--sort relevance needs --search")
             }

@@ -83,10 +83,10 @@ extension StocktakeCommand {
         @Flag(help: "Import the valid rows and reject the others (exit 2 when any row was rejected).")
         var skipInvalid = false
 
-        @Option(help: ArgumentHelp("With --skip-invalid: write rejected rows, as read, plus an error column, to this file.", valueName: "path"))
+        @Option(help: ArgumentHelp("With --skip-invalid: write rejected rows, as read, plus an error column, to this file (- for standard output).", valueName: "path"))
         var rejects: String?
 
-        @Option(help: ArgumentHelp("Write every problem and the summary as JSON to this file.", valueName: "path"))
+        @Option(help: ArgumentHelp("Write every problem and the summary as JSON to this file (- for standard output).", valueName: "path"))
         var report: String?
 
         @Flag(help: "Validate and run the write path, report what would happen, then roll back.")
@@ -116,7 +116,15 @@ extension StocktakeCommand {
             if !(1...Self.maximumFieldSize).contains(maxFieldSize) {
                 throw ValidationError("--max-field-size must be from 1 to \(Self.maximumFieldSize) (MiB), got \(maxFieldSize)")
             }
-            if generateIDs != nil && kind == .prizes { throw ValidationError("--generate-ids applies to projects only") }
+            if tsv && delimiter != nil { throw ValidationError("give either --tsv or --delimiter, not both") }
+            if kind == .prizes {
+                // Prize rows have no ids to generate, dates, lists or free text, and always upsert.
+                let projectsOnly = [
+                    ("--generate-ids", generateIDs != nil), ("--date-format", dateFormat != nil),
+                    ("--list-separator", listSeparator != nil), ("--trim-text", trimText), ("--insert-only", insertOnly),
+                ]
+                if let given = projectsOnly.first(where: \.1) { throw ValidationError("\(given.0) applies to projects only") }
+            }
         }
 
         /// The largest --max-field-size, in MiB.
@@ -172,6 +180,11 @@ extension StocktakeCommand {
             options.rejectsPath = rejects
             options.reportPath = report
 
+            // Before the database is opened (and perhaps created): the outputs must not overwrite it,
+            // the file being imported, or each other.
+            _ = try globals.checkedOutputs(
+                [("--rejects", rejects), ("--report", report)].compactMap { option, path in path.map { (option, $0) } },
+                inputs: [file])
             let catalog = try globals.open(.migrate)
             defer { catalog.close() }
             let displayName = file == "-" ? "<stdin>" : file

@@ -29,6 +29,10 @@ extension StocktakeCommand {
         var status = false
         @OptionGroup var output: OutputOptions
 
+        func validate() throws {
+            if output.format != nil && !status { throw ValidationError("--format applies to --status only") }
+        }
+
         func execute() throws {
             if status {
                 let path = globals.databasePath

@@ -13,7 +13,7 @@ extension StocktakeCommand {
             discussion: """
                 HTML is one self-contained file (inline CSS and SVG, nothing fetched), readable on a phone and
                 printable; Markdown has the same tables. The find filters narrow the projects counted; the numbers
-                equal `stocktake stats` for the same filters. --out files are written atomically.
+                equal `stocktake stats` for the same filters. --out follows the rules of `export --out`.
 
                 Examples:
                   stocktake report --out report.html
@@ -30,12 +30,13 @@ extension StocktakeCommand {
         var out: String = "-"
 
         func execute() throws {
+            let target = try globals.checkedOutputs([("--out", out)])[0]
             let catalog = try globals.open(.read)
             defer { catalog.close() }
             let filter = try filters.filter(catalog.reference)
             let report = try StocktakingReport(catalog: catalog, filter: filter, scope: scope)
             let text = format == .html ? ReportHTML.render(report) : ReportMarkdown.render(report)
-            try writeOutput(to: out) { sink in try sink.write(text) }
+            try writeOutput(to: target) { sink in try sink.write(text) }
         }
 
         /// The filter options as given, for the report's header.

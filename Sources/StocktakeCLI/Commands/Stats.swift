@@ -42,13 +42,15 @@ extension StocktakeCommand {
         @Flag(help: "Percentages: of the matching projects (one --by), or of each row's total (cross tab, matrix).")
         var share = false
 
-        @Option(help: "Order of a facet's rows: count (most first) or code (reference order).")
-        var sort: FacetOrder = .code
+        @Option(help: "Order of a facet's rows (one --by): count (most first) or code (reference order, the default).")
+        var sort: FacetOrder?
 
         func validate() throws {
             if matrix && !dimensions.isEmpty { throw ValidationError("give either --matrix or --by, not both") }
             if !matrix && dimensions.isEmpty { throw ValidationError("give --by DIMENSION (once or twice) or --matrix") }
             if dimensions.count > 2 { throw ValidationError("--by takes at most two dimensions (a cross tab)") }
+            // A cross tab and the matrix keep the reference order of both axes.
+            if sort != nil && dimensions.count != 1 { throw ValidationError("--sort applies to one --by dimension only") }
         }
 
         func execute() throws {
@@ -62,7 +64,7 @@ extension StocktakeCommand {
             } else if dimensions.count == 2 {
                 try Self.print(try statistics.crossTab(dimensions[0], dimensions[1], filter: filter), share: share, format: format)
             } else {
-                try Self.print(try statistics.facet(by: dimensions[0], filter: filter).sorted(by: sort), share: share, format: format)
+                try Self.print(try statistics.facet(by: dimensions[0], filter: filter).sorted(by: sort ?? .code), share: share, format: format)
             }
         }
 

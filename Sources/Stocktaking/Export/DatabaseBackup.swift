@@ -11,7 +11,9 @@ public struct BackupError: Error, Sendable, CustomStringConvertible {
 /// The SQLite online backup API copies the pages into a new file next to the target
 /// (https://sqlite.org/backup.html); the copy must pass `PRAGMA integrity_check`, is fsynced, and
 /// is then renamed over the target, so PATH holds either the previous file or a complete, checked
-/// copy. The copy is created 0600: it holds contact e-mails.
+/// copy. The copy is created 0600: it holds contact e-mails. PATH follows the rules of
+/// `OutputTarget`: `-`, a character device or a FIFO receive the bytes of a checked copy made in
+/// a private temporary directory, since the backup API can only write into a database file.
 public struct DatabaseBackup {
     public let catalog: Catalog
 
@@ -22,50 +24,109 @@ public struct DatabaseBackup {
     /// Copies the catalog's database to `path` and returns the copy's size in bytes.
     @discardableResult
     public func write(to path: String) throws -> Int {
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
-        let temporary = "\(directory)/.stocktake-backup-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).db"
-        let descriptor = open(temporary, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, Catalog.filePermissions)
-        guard descriptor >= 0 else {
-            throw SystemError(operation: "create a temporary file in", path: directory, code: errno)
+        try write(to: OutputTarget(path: path, option: "backup"))
+    }
+
+    /// Copies the catalog's database to `target` and returns the copy's size in bytes.
+    @discardableResult
+    public func write(to target: OutputTarget) throws -> Int {
+        switch target.kind {
+        case .replaceFile(let resolvedPath):
+            return try replace(resolvedPath)
+        case .standardOutput, .stream:
+            return try stream(to: target)
         }
-        close(descriptor)
+    }
+
+    /// A checked copy next to `path`, renamed over it.
+    private func replace(_ path: String) throws -> Int {
+        let directory = FileLocation.split(path).directory
+        let temporary = "\(directory)/.stocktake-backup-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).db"
         do {
-            let copy = try Database(path: temporary, mode: .readWrite)
-            do {
-                try catalog.database.backup(to: copy)
-                // The copy keeps the source's WAL header; back to a rollback journal, so the file
-                // stands alone without -wal and -shm companions.
-                _ = try copy.scalarText("PRAGMA journal_mode = DELETE")
-                let verdict = try copy.rows("PRAGMA integrity_check").compactMap { $0.first?.textValue }
-                guard verdict == ["ok"] else {
-                    throw BackupError(description: "the backup copy failed PRAGMA integrity_check: \(verdict.prefix(5).joined(separator: "; "))")
-                }
-                copy.close()
-            } catch {
-                copy.close()
-                throw error
-            }
-            let fd = open(temporary, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0, fsync(fd) == 0 else {
-                let code = errno
-                if fd >= 0 { close(fd) }
-                throw SystemError(operation: "flush", path: temporary, code: code)
-            }
-            close(fd)
-            var info = stat()
-            let size = stat(temporary, &info) == 0 ? Int(info.st_size) : 0
-            guard chmod(temporary, Catalog.filePermissions) == 0 else {
-                throw SystemError(operation: "set permissions on", path: temporary, code: errno)
-            }
+            let size = try makeCheckedCopy(at: temporary)
             guard rename(temporary, path) == 0 else {
                 throw SystemError(operation: "replace", path: path, code: errno)
             }
             AtomicFile.syncDirectory(directory)
             return size
         } catch {
-            for suffix in ["", "-wal", "-shm", "-journal"] { unlink(temporary + suffix) }
+            Self.removeCopy(temporary)
             throw error
         }
+    }
+
+    /// A checked copy in a private temporary directory (0700, under $TMPDIR), streamed out, removed.
+    private func stream(to target: OutputTarget) throws -> Int {
+        let base = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array("\(base)/stocktake-backup-XXXXXX".utf8CString)
+        guard mkdtemp(&template) != nil else {
+            throw SystemError(operation: "create a temporary directory in", path: base, code: errno)
+        }
+        let directory = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let copy = "\(directory)/backup.db"
+        defer {
+            Self.removeCopy(copy)
+            rmdir(directory)
+        }
+        let size = try makeCheckedCopy(at: copy)
+        let input = open(copy, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw SystemError(operation: "open", path: copy, code: errno) }
+        defer { close(input) }
+        let output = try OutputFile(target)
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw SystemError(operation: "read", path: copy, code: errno)
+            }
+            if count == 0 { break }
+            try output.sink.write(buffer[0..<count])
+        }
+        try output.commit()
+        return size
+    }
+
+    /// Writes a complete copy to the new file `path` (mode 0600), checks it with
+    /// `PRAGMA integrity_check` and fsyncs it; returns its size.
+    private func makeCheckedCopy(at path: String) throws -> Int {
+        let directory = FileLocation.split(path).directory
+        let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, Catalog.filePermissions)
+        guard descriptor >= 0 else {
+            throw SystemError(operation: "create a temporary file in", path: directory, code: errno)
+        }
+        close(descriptor)
+        let copy = try Database(path: path, mode: .readWrite)
+        do {
+            try catalog.database.backup(to: copy)
+            // The copy keeps the source's WAL header; back to a rollback journal, so the file
+            // stands alone without -wal and -shm companions.
+            _ = try copy.scalarText("PRAGMA journal_mode = DELETE")
+            let verdict = try copy.rows("PRAGMA integrity_check").compactMap { $0.first?.textValue }
+            guard verdict == ["ok"] else {
+                throw BackupError(description: "the backup copy failed PRAGMA integrity_check: \(verdict.prefix(5).joined(separator: "; "))")
+            }
+            copy.close()
+        } catch {
+            copy.close()
+            throw error
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0, fsync(fd) == 0 else {
+            let code = errno
+            if fd >= 0 { close(fd) }
+            throw SystemError(operation: "flush", path: path, code: code)
+        }
+        close(fd)
+        var info = stat()
+        let size = stat(path, &info) == 0 ? Int(info.st_size) : 0
+        guard chmod(path, Catalog.filePermissions) == 0 else {
+            throw SystemError(operation: "set permissions on", path: path, code: errno)
+        }
+        return size
+    }
+
+    private static func removeCopy(_ path: String) {
+        for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
     }
 }

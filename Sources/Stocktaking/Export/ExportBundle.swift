@@ -20,18 +20,42 @@ public struct ExportBundle {
         public let sha256: String
     }
 
+    /// The export options a bundle was written with; every CSV file of the bundle follows them.
+    public struct Options: Sendable, Equatable {
+        /// A UTF-8 byte order mark first in every CSV file.
+        public var byteOrderMark = false
+        /// Cells spreadsheets would run as formulas prefixed with `'` in every CSV file.
+        public var excelSafe = false
+        /// Link titles next to the codes in projects.ndjson.
+        public var labels = false
+
+        public init(byteOrderMark: Bool = false, excelSafe: Bool = false, labels: Bool = false) {
+            self.byteOrderMark = byteOrderMark
+            self.excelSafe = excelSafe
+            self.labels = labels
+        }
+    }
+
     public struct Manifest: Sendable, Equatable {
+        /// Names the writer, so `--keep` can tell this tool's bundles from anything else in DIR.
+        public static let generator = "stocktake"
+
         public let schemaVersion: String
         public let generatedAt: String
         public let lastBatchID: Int64?
+        public let options: Options
         public let files: [FileEntry]
 
         public var json: String {
-            var buffer = Array("{\"schema_version\":".utf8)
+            var buffer = Array("{\"generator\":".utf8)
+            JSONText.appendString(Self.generator, to: &buffer)
+            buffer.append(contentsOf: ",\"schema_version\":".utf8)
             JSONText.appendString(schemaVersion, to: &buffer)
             buffer.append(contentsOf: ",\"generated_at\":".utf8)
             JSONText.appendString(generatedAt, to: &buffer)
-            buffer.append(contentsOf: ",\"last_batch_id\":\(lastBatchID.map(String.init) ?? "null"),\"files\":[".utf8)
+            buffer.append(contentsOf: ",\"last_batch_id\":\(lastBatchID.map(String.init) ?? "null")".utf8)
+            buffer.append(contentsOf: ",\"options\":{\"bom\":\(options.byteOrderMark),\"excel_safe\":\(options.excelSafe),\"labels\":\(options.labels)}".utf8)
+            buffer.append(contentsOf: ",\"files\":[".utf8)
             for (index, file) in files.enumerated() {
                 buffer.append(contentsOf: (index == 0 ? "\n" : ",\n").utf8)
                 buffer.append(contentsOf: "{\"name\":".utf8)
@@ -54,10 +78,12 @@ public struct ExportBundle {
 
     public let catalog: Catalog
     public var filter: ProjectFilter
+    public var options: Options
 
-    public init(catalog: Catalog, filter: ProjectFilter = ProjectFilter()) {
+    public init(catalog: Catalog, filter: ProjectFilter = ProjectFilter(), options: Options = Options()) {
         self.catalog = catalog
         self.filter = filter
+        self.options = options
     }
 
     /// Writes a new bundle into `directory` (created when missing), points `latest` at it, and
@@ -67,8 +93,9 @@ public struct ExportBundle {
     static func removeAbandonedTemporaries(in directory: String) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
         for name in names where name.hasPrefix(".bundle-") {
-            let parts = name.split(separator: "-")
-            guard parts.count >= 3, let pid = pid_t(parts[1]) else { continue }
+            // Only the exact names `write(into:)` gives its temporaries, `.bundle-<pid>-<number>`.
+            let parts = name.dropFirst().split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 3, let pid = pid_t(parts[1]), pid > 0, UInt32(parts[2]) != nil else { continue }
             if kill(pid, 0) != 0 && errno == ESRCH {
                 try? FileManager.default.removeItem(atPath: "\(directory)/\(name)")
             }
@@ -112,6 +139,12 @@ public struct ExportBundle {
                 options.kind = kind
                 options.format = format
                 options.filter = filter
+                if format.isDelimited {
+                    options.byteOrderMark = self.options.byteOrderMark
+                    options.excelSafe = self.options.excelSafe
+                } else {
+                    options.labels = self.options.labels && kind == .projects
+                }
                 files.append(try Self.writeFile("\(directory)/\(name)", name: name) { sink in
                     try exporter.export(options, to: sink).rows
                 })
@@ -122,11 +155,11 @@ public struct ExportBundle {
             for table in try StatisticsTables(catalog: catalog, filter: filter).all() {
                 let name = "stats-\(table.name).csv"
                 files.append(try Self.writeFile("\(directory)/\(name)", name: name) { sink in
-                    try table.writeCSV(to: sink)
+                    try table.writeCSV(to: sink, byteOrderMark: self.options.byteOrderMark, excelSafe: self.options.excelSafe)
                     return table.rows.count
                 })
             }
-            let manifest = Manifest(schemaVersion: Schema.version, generatedAt: generatedAt, lastBatchID: lastBatchID, files: files)
+            let manifest = Manifest(schemaVersion: Schema.version, generatedAt: generatedAt, lastBatchID: lastBatchID, options: self.options, files: files)
             let file = try AtomicFile(targetPath: "\(directory)/\(Self.manifestName)")
             try file.sink.write(manifest.json)
             try file.commit()
@@ -169,15 +202,18 @@ public struct ExportBundle {
     /// already: rename cannot replace a non-empty directory) and returns the name.
     private static func publish(_ temporary: String, in directory: String) throws -> String {
         let base = Timestamp.compactNow()
-        var name = base
-        var attempt = 1
+        // Names must sort in the order bundles were written (pruning relies on it): after `--keep`
+        // removed `T` but kept `T-2`, the next bundle of that second is `T-3`, not `T` again.
+        let highest = bundles(in: directory).filter { $0.hasPrefix(base) }.map { sequenceKey($0).number }.max() ?? 0
+        var number = highest + 1
+        var name = number == 1 ? base : "\(base)-\(number)"
         while true {
             if rename(temporary, "\(directory)/\(name)") == 0 { break }
-            guard errno == EEXIST || errno == ENOTEMPTY, attempt < 100 else {
+            guard errno == EEXIST || errno == ENOTEMPTY, number < highest + 100 else {
                 throw SystemError(operation: "rename the bundle to", path: "\(directory)/\(name)", code: errno)
             }
-            attempt += 1
-            name = "\(base)-\(attempt)"
+            number += 1
+            name = "\(base)-\(number)"
         }
         AtomicFile.syncDirectory(directory)
         return name
@@ -185,6 +221,7 @@ public struct ExportBundle {
 
     /// Points `directory/latest` at `name` with a relative symlink, replaced in one rename.
     private static func pointLatest(at name: String, in directory: String) throws {
+        try checkLatestIsReplaceable(in: directory)
         let temporary = "\(directory)/.latest-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         guard symlink(name, temporary) == 0 else {
             throw SystemError(operation: "create a symlink in", path: directory, code: errno)
@@ -197,10 +234,26 @@ public struct ExportBundle {
         AtomicFile.syncDirectory(directory)
     }
 
+    /// `DIR/latest` is replaced by a rename, which would replace whatever is there: only a symlink
+    /// (from an earlier run) or nothing may be.
+    static func checkLatestIsReplaceable(in directory: String) throws(OutputRefused) {
+        var info = stat()
+        if lstat("\(directory)/\(latestName)", &info) == 0 && info.st_mode & S_IFMT != S_IFLNK {
+            throw OutputRefused("\(directory)/\(latestName) is not the symlink a bundle writes; move it away or choose another directory")
+        }
+    }
+
     /// The bundle directories in `directory`, oldest first.
     public static func bundles(in directory: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return names.filter(isBundleName).sorted()
+        return names.filter(isBundleName).sorted { sequenceKey($0) < sequenceKey($1) }
+    }
+
+    /// Orders bundle names: by timestamp, then by number within the second (`T` is 1, `T-2`
+    /// before `T-10`, which plain string order would get wrong).
+    static func sequenceKey(_ name: String) -> (timestamp: Substring, number: Int) {
+        let timestamp = name.prefix(16)
+        return (timestamp, Int(name.dropFirst(17)) ?? 1)
     }
 
     /// `20261129T044012Z` or `20261129T044012Z-2`.
@@ -213,12 +266,52 @@ public struct ExportBundle {
         return bytes[16] == UInt8(ascii: "-") && bytes.count > 17 && bytes[17...].allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
 
-    /// Removes all but the newest `keep` bundles; never the one `latest` points to.
+    /// Removes all but the newest `keep` bundles this tool wrote; never the one `latest` points
+    /// to, and never anything else in the directory, whatever its name.
     private static func prune(_ directory: String, keep: Int, current: String) {
-        let all = bundles(in: directory)
-        guard all.count > keep else { return }
-        for name in all.dropLast(keep) where name != current {
+        let ours = bundles(in: directory).filter { isBundleWrittenByThisTool("\(directory)/\($0)") }
+        guard ours.count > keep else { return }
+        for name in ours.dropLast(keep) where name != current {
             try? FileManager.default.removeItem(atPath: "\(directory)/\(name)")
+        }
+    }
+
+    /// The part of a manifest that identifies a bundle and lists its files.
+    private struct ManifestListing: Decodable {
+        struct File: Decodable {
+            let name: String
+            let bytes: Int
+        }
+
+        /// Absent in manifests written before the field was added; those still list their files.
+        let generator: String?
+        let schemaVersion: String
+        let generatedAt: String
+        let files: [File]
+
+        enum CodingKeys: String, CodingKey {
+            case generator, files
+            case schemaVersion = "schema_version"
+            case generatedAt = "generated_at"
+        }
+    }
+
+    /// True when `path` is a directory (not a link to one) holding a manifest.json written by this
+    /// tool and nothing but the regular files it lists, at the sizes it lists. A timestamp-named
+    /// directory of someone else's files fails this and is never deleted.
+    static func isBundleWrittenByThisTool(_ path: String) -> Bool {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR,
+              let data = FileManager.default.contents(atPath: "\(path)/\(manifestName)"),
+              let listing = try? JSONDecoder().decode(ManifestListing.self, from: data),
+              listing.generator == nil || listing.generator == Manifest.generator,
+              let names = try? FileManager.default.contentsOfDirectory(atPath: path)
+        else { return false }
+        let listed = Set(listing.files.map(\.name))
+        guard listed.count == listing.files.count, Set(names) == listed.union([manifestName]) else { return false }
+        return listing.files.allSatisfy { file in
+            var info = stat()
+            return lstat("\(path)/\(file.name)", &info) == 0 && info.st_mode & S_IFMT == S_IFREG && Int(info.st_size) == file.bytes
         }
     }
 }

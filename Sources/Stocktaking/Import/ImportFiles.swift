@@ -1,12 +1,13 @@
 import CSV
 
-/// `--report FILE`: every problem and warning as JSON, then the summary. Streamed, written atomically.
+/// `--report FILE`: every problem and warning as JSON, then the summary. Streamed; a regular
+/// file is written atomically (see `OutputTarget` for `-`, devices and FIFOs).
 final class ImportReportWriter {
-    private let file: AtomicFile
+    private let file: OutputFile
     private var count = 0
 
     init(path: String, fileName: String) throws {
-        file = try AtomicFile(targetPath: path)
+        file = try OutputFile(OutputTarget(path: path, option: "--report"))
         var buffer = Array("{\"file\":".utf8)
         JSONText.appendString(fileName, to: &buffer)
         buffer.append(contentsOf: ",\"problems\":[".utf8)
@@ -45,13 +46,13 @@ final class ImportReportWriter {
 /// the input, and the `error` column is recognised and ignored when the file comes back (a rejects
 /// file of a rejects file reuses it rather than adding a second one).
 final class RejectsWriter {
-    private let file: AtomicFile
+    private let file: OutputFile
     private let writer: CSVWriter
     private let encoder: OutputEncoder
     private let errorColumn: Int?
 
     init(path: String, header: [String], errorColumn: Int?, delimiter: UInt8, lineEnding: [UInt8], encoder: OutputEncoder) throws {
-        file = try AtomicFile(targetPath: path)
+        file = try OutputFile(OutputTarget(path: path, option: "--rejects"))
         writer = CSVWriter(delimiter: delimiter, lineEnding: lineEnding)
         self.encoder = encoder
         self.errorColumn = errorColumn

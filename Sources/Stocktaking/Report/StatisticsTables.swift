@@ -1,5 +1,3 @@
-import CSV
-
 /// One table of counts, as the bundle writes it (`stats-action-line.csv`) and the report shows it.
 public struct StatisticsTable: Sendable, Equatable {
     public let name: String
@@ -25,10 +23,17 @@ public struct StatisticsTable: Sendable, Equatable {
         }
     }
 
-    public func writeCSV(to sink: FileSink) throws {
-        let writer = CSVWriter()
-        try sink.withBuffer { writer.append(record: columns, to: &$0) }
-        for row in rows { try sink.withBuffer { writer.append(record: row, to: &$0) } }
+    /// The table as CSV, through the export's encoder so `--bom` and `--excel-safe` mean the same
+    /// here as in projects.csv.
+    public func writeCSV(to sink: FileSink, byteOrderMark: Bool = false, excelSafe: Bool = false) throws {
+        var encoder = RecordEncoder(format: .csv, columns: columns, excelSafe: excelSafe)
+        try sink.withBuffer { encoder.start(byteOrderMark: byteOrderMark, into: &$0) }
+        for row in rows {
+            try sink.withBuffer { buffer in
+                for value in row { encoder.text(value, &buffer) }
+                encoder.endRecord(&buffer)
+            }
+        }
         try sink.flush()
     }
 }

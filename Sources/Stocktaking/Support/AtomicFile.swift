@@ -7,6 +7,10 @@ import Glibc
 /// over the target in one step, then fsyncs the directory. A replaced file keeps its permissions;
 /// a new one gets `permissions` (0600 by default: exports hold contact e-mails). Without
 /// `commit()`, the target is untouched.
+///
+/// The target must be a regular file or not exist: rename(2) would replace a symlink, a device
+/// node or a FIFO with a plain file. `OutputTarget` resolves links and sends devices and FIFOs
+/// elsewhere; `commit()` refuses anything else that appears at the path meanwhile.
 public final class AtomicFile {
     public let targetPath: String
     public let sink: FileSink
@@ -50,7 +54,11 @@ public final class AtomicFile {
         do {
             try sink.flush()
             var existing = stat()
-            let mode = stat(targetPath, &existing) == 0 ? existing.st_mode & 0o7777 : permissions
+            let exists = lstat(targetPath, &existing) == 0
+            if exists && existing.st_mode & S_IFMT != S_IFREG {
+                throw OutputRefused("\(targetPath) is not a regular file; refusing to replace it")
+            }
+            let mode = exists ? existing.st_mode & 0o7777 : permissions
             guard fchmod(descriptor, mode) == 0 else { throw SystemError(operation: "set permissions on", path: targetPath, code: errno) }
             guard fsync(descriptor) == 0 else { throw SystemError(operation: "flush", path: targetPath, code: errno) }
             let temporaryName: String

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import SafeText
 import Stocktaking
 
 /// `stocktake`: the root command. Holds only configuration and the options every subcommand shares.
@@ -33,11 +34,44 @@ public struct StocktakeCommand: ParsableCommand {
         // ParsableCommand.main(_:) would print argument-parser's messages as they are, and they quote
         // the offending argument (`The value '…' is invalid`) whole and raw; report them like ours.
         do {
-            var command = try parseAsRoot(GlobalOptions.movingLeadingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
+            let arguments = GlobalOptions.movingLeadingGlobalOptions(Array(CommandLine.arguments.dropFirst()))
+            if let message = unknownSubcommandMessage(arguments) {
+                printDiagnostic("stocktake: " + message)
+                Glibc.exit(ExitStatus.usage.rawValue)
+            }
+            var command = try parseAsRoot(arguments)
             try command.run()
         } catch {
             exitReporting(error)
         }
+    }
+
+    /// `stocktake fnd` and `stocktake help nosuch`: a word where a subcommand name belongs that is
+    /// none, with the nearest name as a suggestion. (argument-parser would say "Unexpected argument",
+    /// and `help nosuch` would print the main help with exit 0, which a script reads as success.)
+    static func unknownSubcommandMessage(_ arguments: [String]) -> String? {
+        let names = configuration.subcommands.map { $0._commandName } + ["help"]
+        var words = arguments.prefix { !$0.hasPrefix("-") }
+        if words.first == "help" { words = words.dropFirst() }
+        guard let word = words.first, !names.contains(word) else { return nil }
+        let nearest = names.filter { $0 != "help" }.min { editDistance($0, word) < editDistance($1, word) }
+        var message = "unknown command " + TerminalText.quoted(word)
+        if let nearest, editDistance(nearest, word) <= max(1, word.count / 3) { message += "; did you mean '\(nearest)'?" }
+        return message + " (`stocktake --help` lists the commands)"
+    }
+
+    /// Levenshtein distance, for suggestions among a dozen short names.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var previous = Array(0...b.count)
+        for (i, x) in a.enumerated() {
+            var current = [i + 1]
+            for (j, y) in b.enumerated() {
+                current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
+            }
+            previous = current
+        }
+        return previous[b.count]
     }
 
     /// Exits as argument-parser's `exit(withError:)` does (help and version on stdout, errors on

@@ -11,10 +11,20 @@ extension StocktakeCommand {
         @OptionGroup var globals: GlobalOptions
 
         func execute() throws {
+            let pendingBefore = try Self.pendingMigrations(at: globals.databasePath)
             let catalog = try globals.open(.migrate)
             defer { catalog.close() }
-            let statuses = try Schema.migrator.status(of: catalog.database)
-            print("Database \(catalog.path) is ready: schema \(Schema.version), \(statuses.count) migrations applied, \(catalog.reference.actionLines.count) Action Lines, \(catalog.reference.sdgs.count) SDGs, \(catalog.reference.countries.count - 1) countries.")
+            let applied = pendingBefore.map { $0.isEmpty ? "up to date, no migration applied" : "applied " + $0.joined(separator: ", ") }
+                ?? "created with \(Schema.migrations.count) migrations"
+            print("Database \(catalog.path) is ready (schema \(Schema.version); \(applied)): \(catalog.reference.actionLines.count) Action Lines, \(catalog.reference.sdgs.count) SDGs, \(catalog.reference.countries.count - 1) countries.")
+        }
+
+        /// The migrations an existing database still needs; nil when there is no database yet.
+        static func pendingMigrations(at path: String) throws -> [String]? {
+            guard Glibc.access(path, F_OK) == 0 else { return nil }
+            let database = try Database(path: path, mode: .readOnly, busyTimeout: 30)
+            defer { database.close() }
+            return try Schema.migrator.status(of: database).filter { $0.state == .pending }.map(\.identifier)
         }
     }
 

@@ -17,11 +17,11 @@ import Testing
             ops:x:10:10:Operations,,,:/home/ops:/bin/bash
             broken-line-without-fields
             """.write(toFile: path, atomically: true, encoding: .utf8)
-        func name(_ uid: uid_t) -> String? { ImportRunner<ProjectRowHandler>.localUserName(uid: uid, passwd: path) }
+        func name(_ uid: uid_t) -> String? { BatchUser.localUserName(uid: uid, passwd: path) }
         #expect(name(0) == "root")
         #expect(name(10) == "ops")  // not svc100, whose uid only starts with 10
         #expect(name(100) == "svc100")
         #expect(name(1) == nil)
-        #expect(ImportRunner<ProjectRowHandler>.localUserName(uid: 0, passwd: directory.path("missing")) == nil)
+        #expect(BatchUser.localUserName(uid: 0, passwd: directory.path("missing")) == nil)
     }
 }

@@ -27,7 +27,7 @@ public struct BatchOperations {
         var summary = ImportSummary()
         try database.inTransaction(.immediate) {
             let batchID = try batches.begin(
-                kind: .delete, fileName: nil, sha256: nil, options: "{\"kind\":\"delete\"}", user: ImportRunner<ProjectRowHandler>.currentUser(),
+                kind: .delete, fileName: nil, sha256: nil, options: "{\"kind\":\"delete\"}", user: BatchUser.current(),
                 now: Timestamp.now())
             summary.batchID = batchID
             try projects.deferSearchIndexing()
@@ -96,7 +96,7 @@ public struct BatchOperations {
             let now = Timestamp.now()
             let revertID = try batches.begin(
                 kind: .revert, fileName: nil, sha256: nil, options: "{\"kind\":\"revert\",\"batch\":\(batchID)}",
-                user: ImportRunner<ProjectRowHandler>.currentUser(), now: now)
+                user: BatchUser.current(), now: now)
             summary.batchID = revertID
             try projects.deferSearchIndexing()
             let decoder = try CanonicalProjectLine.Decoder(catalog.reference)

@@ -51,10 +51,10 @@ final class RejectsWriter {
     private let encoder: OutputEncoder
     private let errorColumn: Int?
 
-    init(path: String, header: [String], errorColumn: Int?, delimiter: UInt8, lineEnding: [UInt8], encoder: OutputEncoder) throws {
+    init(path: String, header: [String], errorColumn: Int?, format: RejectsFormat) throws {
         file = try OutputFile(OutputTarget(path: path, option: "--rejects"))
-        writer = CSVWriter(delimiter: delimiter, lineEnding: lineEnding)
-        self.encoder = encoder
+        writer = CSVWriter(delimiter: format.delimiter, lineEnding: format.lineEnding)
+        encoder = format.encoder
         self.errorColumn = errorColumn
         try file.sink.write(encoder.prefix)
         try write(errorColumn == nil ? header + [HeaderMatcher<ProjectColumn>.rejectsErrorKey] : header)

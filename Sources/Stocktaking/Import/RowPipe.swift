@@ -12,7 +12,8 @@ enum PipeItem<Value: Sendable>: Sendable {
     case row(line: Int, fields: [String]?, PreparedRow<Value>)
     /// The file's structure broke; nothing after this point can be trusted.
     case structuralFailure(ImportProblem)
-    case end(replacedInvalidLines: [Int], replacedInvalidLineCount: Int, sha256: String)
+    /// The input ended: its warnings (a capped list and how many more) and its SHA-256.
+    case end(warnings: [ImportProblem], unlistedWarnings: Int, sha256: String)
 }
 
 /// A bounded queue of row chunks between the reading thread and the writing thread.

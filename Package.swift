@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
     name: "stocktake",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "stocktake", targets: ["stocktake"]),
         .library(name: "Stocktaking", targets: ["Stocktaking"]),
@@ -33,7 +32,7 @@ let package = Package(
         .target(
             name: "StocktakeCLI",
             dependencies: [
-                "Stocktaking", "CSV", "SafeText",
+                "Stocktaking", "CSV", "SafeText", "SQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -37,6 +37,8 @@ public final class Catalog {
     public let database: Database
     public let reference: ReferenceData
     public let path: String
+    /// The migrations this open applied (`.migrate` access only), oldest first.
+    public private(set) var appliedMigrations: [String] = []
 
     public init(path: String, access: Access, busyTimeout: Double = Catalog.defaultWriterBusyTimeout) throws {
         self.path = path
@@ -52,13 +54,22 @@ public final class Catalog {
             try Schema.migrator.verifyUpToDate(database)
         case .migrate:
             database = try Database(path: path, mode: .readWriteCreate(permissions: Self.filePermissions), busyTimeout: busyTimeout)
-            try Schema.migrator.migrate(database, now: Timestamp.now)
+            appliedMigrations = try Schema.migrator.migrate(database, now: Timestamp.now)
         }
         reference = try ReferenceData(database: database)
     }
 
     public func close() {
         database.close()
+    }
+
+    /// Each migration of the database at `path`, applied or pending, without changing anything;
+    /// nil when there is no database there yet.
+    public static func migrationStatus(at path: String, busyTimeout: Double = 30) throws -> [MigrationStatus]? {
+        guard Glibc.access(path, F_OK) == 0 else { return nil }
+        let database = try Database(path: path, mode: .readOnly, busyTimeout: busyTimeout)
+        defer { database.close() }
+        return try Schema.migrator.status(of: database)
     }
 
     /// After a large write (an import, a delete, a revert): copies the write-ahead log into the

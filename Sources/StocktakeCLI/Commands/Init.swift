@@ -11,20 +11,12 @@ extension StocktakeCommand {
         @OptionGroup var globals: GlobalOptions
 
         func execute() throws {
-            let pendingBefore = try Self.pendingMigrations(at: globals.databasePath)
+            let existed = Glibc.access(globals.databasePath, F_OK) == 0
             let catalog = try globals.open(.migrate)
             defer { catalog.close() }
-            let applied = pendingBefore.map { $0.isEmpty ? "up to date, no migration applied" : "applied " + $0.joined(separator: ", ") }
-                ?? "created with \(Schema.migrations.count) migrations"
+            let applied = !existed ? "created with \(Schema.migrations.count) migrations"
+                : catalog.appliedMigrations.isEmpty ? "up to date, no migration applied" : "applied " + catalog.appliedMigrations.joined(separator: ", ")
             print("Database \(catalog.path) is ready (schema \(Schema.version); \(applied)): \(catalog.reference.actionLines.count) Action Lines, \(catalog.reference.sdgs.count) SDGs, \(catalog.reference.countries.count - 1) countries.")
-        }
-
-        /// The migrations an existing database still needs; nil when there is no database yet.
-        static func pendingMigrations(at path: String) throws -> [String]? {
-            guard Glibc.access(path, F_OK) == 0 else { return nil }
-            let database = try Database(path: path, mode: .readOnly, busyTimeout: 30)
-            defer { database.close() }
-            return try Schema.migrator.status(of: database).filter { $0.state == .pending }.map(\.identifier)
         }
     }
 
@@ -45,26 +37,17 @@ extension StocktakeCommand {
 
         func execute() throws {
             if status {
-                let path = globals.databasePath
-                let statuses: [MigrationStatus]
-                if Glibc.access(path, F_OK) == 0 {
-                    let database = try Database(path: path, mode: .readOnly, busyTimeout: globals.busyTimeout ?? 30)
-                    defer { database.close() }
-                    statuses = try Schema.migrator.status(of: database)
-                } else {
-                    statuses = Schema.migrator.migrations.map { MigrationStatus(identifier: $0.identifier, state: .pending, appliedAt: nil) }
-                }
+                let statuses = try Catalog.migrationStatus(at: globals.databasePath, busyTimeout: globals.busyTimeout ?? 30)
+                    ?? Schema.migrator.migrations.map { MigrationStatus(identifier: $0.identifier, state: .pending, appliedAt: nil) }
                 try RowPrinter.print(
                     format: output.resolvedFormat, columns: ["migration", "state", "applied_at"],
                     rows: statuses.map { [.text($0.identifier), .text($0.state.rawValue), $0.appliedAt.map(Cell.text) ?? .null] })
                 return
             }
-            let path = globals.databasePath
-            let database = try Database(path: path, mode: .readWriteCreate(permissions: Catalog.filePermissions),
-                                        busyTimeout: globals.busyTimeout ?? Catalog.defaultWriterBusyTimeout)
-            defer { database.close() }
-            let applied = try Schema.migrator.migrate(database, now: Timestamp.now)
-            printError(applied.isEmpty ? "\(path) is up to date (\(Schema.version))" : "applied \(applied.joined(separator: ", ")) to \(path)")
+            let catalog = try globals.open(.migrate)
+            defer { catalog.close() }
+            let applied = catalog.appliedMigrations
+            printError(applied.isEmpty ? "\(catalog.path) is up to date (\(Schema.version))" : "applied \(applied.joined(separator: ", ")) to \(catalog.path)")
         }
     }
 }

@@ -4,7 +4,8 @@ import Stocktaking
 
 /// Options every command that touches the database shares.
 public struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The database file (default: $STOCKTAKE_DB, else ./stocktaking.db).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The database file (default: $STOCKTAKE_DB, else ./stocktaking.db).", valueName: "path"),
+            completion: .file(extensions: ["db", "sqlite", "sqlite3"]))
     public var db: String?
 
     @Option(

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import ArgumentParser
 @testable import StocktakeCLI
 
 /// The command line itself: a mistyped command gets a suggestion and exit 64 (`help nosuch` too,
@@ -20,6 +21,15 @@ import TestSupport
     @Test(arguments: [["find", "--count"], ["help", "find"], ["help"], ["--db", "x.db"], ["imports", "show", "3"], []])
     func knownCommandsAndOptionsPass(_ arguments: [String]) {
         #expect(StocktakeCommand.unknownSubcommandMessage(arguments) == nil)
+    }
+
+    @Test(arguments: [CompletionShell.bash, .zsh, .fish])
+    func completionsOfferTheClosedValueSets(_ shell: CompletionShell) {
+        let script = StocktakeCommand.completionScript(for: shell)
+        for expected in ["planned", "ongoing", "international", "champion", "windows-1252", "DD/MM/YYYY", "ndjson",
+                         "stocktake ref regions --format csv", "stocktake ref action-lines --format csv", "stocktake ref sdgs --format csv"] {
+            #expect(script.contains(expected), "\(shell): no \(expected)")
+        }
     }
 
     @Test func editDistance() {

@@ -41,7 +41,8 @@ extension StocktakeCommand {
 
         @OptionGroup var globals: GlobalOptions
 
-        @Argument(help: ArgumentHelp("The CSV file to import, or - for standard input.", valueName: "file"))
+        @Argument(help: ArgumentHelp("The CSV file to import, or - for standard input.", valueName: "file"),
+                  completion: .file(extensions: ["csv", "tsv", "txt"]))
         var file: String
 
         @Option(help: "What the file holds: projects or prizes.")
@@ -53,7 +54,8 @@ extension StocktakeCommand {
         @Flag(help: "The file is tab-separated (same as --delimiter '\\t').")
         var tsv = false
 
-        @Option(help: ArgumentHelp("Input encoding: utf-8 (default), windows-1252, latin1, utf-16, utf-16le, utf-16be.", valueName: "name"))
+        @Option(help: ArgumentHelp("Input encoding: utf-8 (default), windows-1252, latin1, utf-16, utf-16le, utf-16be.", valueName: "name"),
+                completion: .list(TextEncoding.allCases.map(\.rawValue)))
         var encoding: String?
 
         @Flag(help: "Replace invalid UTF-8 with U+FFFD instead of rejecting the file; affected lines are listed as warnings.")
@@ -71,7 +73,8 @@ extension StocktakeCommand {
         @Option(name: .customLong("generate-ids"), help: ArgumentHelp("Derive stable ids for rows without external_id, as PREFIX-<hash>.", valueName: "prefix"))
         var generateIDs: String?
 
-        @Option(help: ArgumentHelp("How to read dates that are not YYYY-MM-DD: DD/MM/YYYY or MM/DD/YYYY.", valueName: "format"))
+        @Option(help: ArgumentHelp("How to read dates that are not YYYY-MM-DD: DD/MM/YYYY or MM/DD/YYYY.", valueName: "format"),
+                completion: .list(DateOrder.allCases.filter { $0 != .iso }.map(\.rawValue)))
         var dateFormat: String?
 
         @Option(help: ArgumentHelp("Characters that separate items in list cells (default \";|\").", valueName: "chars"))

@@ -12,11 +12,7 @@ extension StocktakeCommand {
             commandName: "check",
             abstract: "Check the database's integrity and the data's quality; exit 4 when it is damaged, 3 when data needs attention.",
             discussion: """
-                Runs PRAGMA integrity_check and foreign_key_check, then looks for projects without Action Lines
-                or SDGs, ongoing projects whose end date has passed, end before start, websites that cannot be
-                reached as written, organizations written several ways or one letter apart, duplicate
-                candidates (same title and organization, or near-identical titles in one country) and mojibake.
-                Each finding is counted with a few examples; nothing is changed. Exit 0 when clean, 4 when the integrity or foreign-key check finds damage (restore a backup), 3 when only data-quality findings were made.
+                Runs PRAGMA integrity_check and foreign_key_check, then looks for projects without Action Lines or SDGs, ongoing projects whose end date has passed, end before start, websites that cannot be reached as written, organizations written several ways or one letter apart, duplicate candidates (same title and organization, or near-identical titles in one country) and mojibake. Each finding is counted with a few examples; nothing is changed. Exit 0 when clean, 4 when the integrity or foreign-key check finds damage (restore a backup), 3 when only data-quality findings were made.
 
                 Example:
                   stocktake check --format json > quality.json

@@ -21,16 +21,9 @@ extension StocktakeCommand {
             commandName: "import",
             abstract: "Import a CSV file of projects (or prizes) into the database, all or nothing.",
             discussion: """
-                The whole file is validated and written in one transaction. If any row is invalid, nothing is
-                written, every problem is listed as FILE:LINE: column NAME: value "…": problem; suggestion,
-                and the exit status is 65. With --skip-invalid the valid rows are imported, the rest rejected
-                (exit 2). Rows upsert by external_id: new ids insert, known ids update, identical rows are
-                counted as unchanged. Every import is recorded as a batch (`stocktake imports`).
+                The whole file is validated and written in one transaction. If any row is invalid, nothing is written, every problem is listed as FILE:LINE (ID): column NAME: value "…": problem; suggestion, and the exit status is 65. The delimiter (comma, semicolon, tab or pipe) is recognised from the header unless --delimiter or --tsv is given. With --skip-invalid the valid rows are imported, the rest rejected (exit 2). Rows upsert by external_id: new ids insert, known ids update, identical rows are counted as unchanged. Every import is recorded as a batch (`stocktake imports`).
 
-                Projects columns: external_id,title,description,organization,stakeholder_type,countries,coverage,
-                status,start_date,end_date,website,contact_email,partners,activity_type,action_lines,sdgs,
-                gdc_objectives,submitted_on (required: external_id, title, action_lines).
-                Prizes columns: year,category,external_id,result.
+                Projects columns: external_id,title,description,organization,stakeholder_type,countries,coverage,status,start_date,end_date,website,contact_email,partners,activity_type,action_lines,sdgs,gdc_objectives,submitted_on (required: external_id, title, action_lines). Prizes columns: year,category,external_id,result.
 
                 Examples:
                   stocktake import Fixtures/projects-sample.csv
@@ -61,7 +54,7 @@ extension StocktakeCommand {
         @Flag(help: "Replace invalid UTF-8 with U+FFFD instead of rejecting the file; affected lines are listed as warnings.")
         var replaceInvalid = false
 
-        @Option(help: ArgumentHelp("Largest accepted field, in MiB (default 16).", valueName: "MiB"))
+        @Option(help: ArgumentHelp("Largest accepted field, in MiB.", valueName: "MiB"))
         var maxFieldSize: Int = 16
 
         @Option(name: .customLong("map"), help: ArgumentHelp("Map a header to a field: \"Source Header=field\" (repeatable).", valueName: "header=field"))

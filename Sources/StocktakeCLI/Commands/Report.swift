@@ -11,9 +11,7 @@ extension StocktakeCommand {
             commandName: "report",
             abstract: "Write the stocktaking report: totals, years, Action Lines, SDGs, regions, the Action Line × SDG heat map, prizes and data quality.",
             discussion: """
-                HTML is one self-contained file (inline CSS and SVG, nothing fetched), readable on a phone and
-                printable; Markdown has the same tables. The find filters narrow the projects counted; the numbers
-                equal `stocktake stats` for the same filters. --out follows the rules of `export --out`.
+                HTML is one self-contained file (inline CSS and SVG, nothing fetched), readable on a phone and printable; Markdown has the same tables. The find filters narrow the projects counted; the numbers equal `stocktake stats` for the same filters. --out follows the rules of `export --out`.
 
                 Examples:
                   stocktake report --out report.html
@@ -26,7 +24,7 @@ extension StocktakeCommand {
         @Option(help: "Output format: html or markdown.")
         var format: Format = .html
 
-        @Option(help: ArgumentHelp("Where to write (default: - for standard output).", valueName: "path"))
+        @Option(help: ArgumentHelp("Where to write; - is standard output.", valueName: "path"))
         var out: String = "-"
 
         func execute() throws {

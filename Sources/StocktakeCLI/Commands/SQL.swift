@@ -19,17 +19,9 @@ extension StocktakeCommand {
             commandName: "sql",
             abstract: "Run one read-only SQL statement and print its rows.",
             discussion: """
-                The connection is opened read-only and guarded: writes, DDL, ATTACH and VACUUM INTO, PRAGMAs that
-                change anything, transaction control and extension loading are refused (exit 1, naming what was
-                refused) and no file is created. A query still running, or still printing, after --timeout seconds
-                is interrupted (exit 1). A string or BLOB over 64 MiB, or SQLite needing over 256 MiB of
-                memory, stops the query too (exit 1). Values of -p bind as text; SQLite converts them where a number is compared.
-                BLOBs print as base64; REALs in their shortest exact form.
+                The connection is opened read-only and guarded: writes, DDL, ATTACH and VACUUM INTO, PRAGMAs that change anything, transaction control and extension loading are refused (exit 1, naming what was refused) and no file is created. A query still running, or still printing, after --timeout seconds is interrupted (exit 1). A string or BLOB over 64 MiB, or SQLite needing over 256 MiB of memory, stops the query too (exit 1). Values of -p bind as text; SQLite converts them where a number is compared. BLOBs print as base64; REALs in their shortest exact form.
 
-                The view project_flat holds one row per project with its links as ';' lists; the tables are
-                project, project_action_line, project_sdg, project_gdc_objective, project_country, prize,
-                organization, import_batch, project_change and the reference tables (action_line, sdg,
-                gdc_objective, country, region, stakeholder_type).
+                The view project_flat holds one row per project with its links as ';' lists; the tables are project, project_action_line, project_sdg, project_gdc_objective, project_country, prize, organization, import_batch, project_change and the reference tables (action_line, sdg, gdc_objective, country, region, stakeholder_type).
 
                 Examples:
                   stocktake sql "SELECT status, count(*) FROM project GROUP BY status"
@@ -48,7 +40,7 @@ extension StocktakeCommand {
             help: ArgumentHelp("Bind a named parameter: name=value binds :name (repeatable).", valueName: "name=value"))
         var parameters: [String] = []
 
-        @Option(help: ArgumentHelp("Interrupt the query after this many seconds (default \(Int(ReadOnlySQL.defaultTimeout))).", valueName: "seconds"))
+        @Option(help: ArgumentHelp("Interrupt the query after this many seconds, printing included.", valueName: "seconds"))
         var timeout: Double = ReadOnlySQL.defaultTimeout
 
         func validate() throws {

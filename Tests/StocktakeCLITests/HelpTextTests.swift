@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import Testing
+import TestSupport
 @testable import StocktakeCLI
 
 /// Help reads well at any width: discussion paragraphs are single lines that argument-parser wraps
@@ -35,6 +37,19 @@ import Testing
         for command in Self.commands {
             let help = command.helpMessage(columns: 10_000)
             #expect(!help.contains(/\(default[^)]*\)\.?\s+\(default:/), "\(command._commandName)")
+        }
+    }
+}
+
+/// The README is what a new user needs and stays under 16 KB; its links to docs/ resolve.
+@Suite struct ReadmeTests {
+    @Test func theREADMEStaysShortAndItsLocalLinksResolve() throws {
+        let readme = Fixtures.packageRoot.appendingPathComponent("README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        #expect(text.utf8.count < 16 * 1024, "README.md is \(text.utf8.count) bytes")
+        for match in text.matches(of: /\]\((docs\/[^)#]+)/) {
+            let path = Fixtures.packageRoot.appendingPathComponent(String(match.1)).path
+            #expect(FileManager.default.fileExists(atPath: path), "README links to a missing \(match.1)")
         }
     }
 }

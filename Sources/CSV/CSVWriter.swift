@@ -84,38 +84,3 @@ public struct CSVWriter: Sendable {
         buffer.append(ASCII.quote)
     }
 }
-
-/// A `CSVWriter` that accumulates records in an internal buffer and hands it to `sink` whenever it
-/// exceeds `flushThreshold` bytes, and on `flush()`. Call `flush()` when done.
-public struct CSVStreamWriter {
-    public let writer: CSVWriter
-    public let flushThreshold: Int
-    private var buffer: [UInt8] = []
-    private let sink: (UnsafeRawBufferPointer) throws -> Void
-
-    public init(
-        writer: CSVWriter = CSVWriter(), flushThreshold: Int = 1 << 20,
-        sink: @escaping (UnsafeRawBufferPointer) throws -> Void
-    ) {
-        self.writer = writer
-        self.flushThreshold = flushThreshold
-        self.sink = sink
-        buffer.reserveCapacity(flushThreshold + 4096)
-    }
-
-    public mutating func write(record fields: [String?]) throws {
-        writer.append(record: fields, to: &buffer)
-        if buffer.count >= flushThreshold { try flush() }
-    }
-
-    public mutating func write(record fields: [String]) throws {
-        writer.append(record: fields, to: &buffer)
-        if buffer.count >= flushThreshold { try flush() }
-    }
-
-    public mutating func flush() throws {
-        guard !buffer.isEmpty else { return }
-        try buffer.withUnsafeBytes { try sink($0) }
-        buffer.removeAll(keepingCapacity: true)
-    }
-}

@@ -25,19 +25,6 @@ import Testing
         writer.appendLineEnding(to: &out)
         #expect(String(decoding: out, as: UTF8.self) == "x,\"q\"\"\"\r\n")
     }
-
-    @Test func streamWriterFlushesToTheSink() throws {
-        var collected: [UInt8] = []
-        var flushes = 0
-        var stream = CSVStreamWriter(flushThreshold: 10) { chunk in
-            collected.append(contentsOf: chunk)
-            flushes += 1
-        }
-        for i in 0..<5 { try stream.write(record: ["row \(i)", "x,y"]) }
-        try stream.flush()
-        #expect(flushes == 5)
-        #expect(read(collected).fields == (0..<5).map { ["row \($0)", "x,y"] })
-    }
 }
 
 @Suite struct CSVRoundTripTests {

@@ -5,7 +5,7 @@
 #
 # The targets are compiled with swiftc directly (not SwiftPM: an executable without `main` would
 # break `swift build`), from the package's own sources, into .build-fuzz/:
-#   Digest, CSV, SQLite, Stocktaking as static libraries instrumented with -sanitize=fuzzer,address;
+#   Digest, SafeText, CSV, SQLite, Stocktaking as static libraries instrumented with -sanitize=fuzzer,address;
 #   Stocktaking gets its EmbeddedMigrations.swift from Sources/MigrationEmbedder, as the build plugin does.
 # Each target runs for SECONDS with a persistent corpus (.build-fuzz/corpus/TARGET, seeded from
 # Fixtures/ and Tests/Fuzz/resolver-seeds.txt). A crash, failed invariant, timeout or out-of-memory
@@ -43,8 +43,9 @@ build_module() {
 }
 
 build_csv_reader() {
+    build_module SafeText Sources/SafeText/*.swift
     build_module CSV Sources/CSV/*.swift
-    link_target csv-reader Tests/Fuzz/CSVReaderFuzz.swift -lCSV
+    link_target csv-reader Tests/Fuzz/CSVReaderFuzz.swift -lCSV -lSafeText
 }
 
 build_resolvers() {
@@ -61,12 +62,13 @@ build_resolvers() {
         "$out/bin/MigrationEmbedder" "$out/gen/EmbeddedMigrations.swift" Migrations/*.sql
     fi
     build_module Digest Sources/Digest/*.swift
+    build_module SafeText Sources/SafeText/*.swift
     build_module CSV Sources/CSV/*.swift
     build_module SQLite Sources/SQLite/*.swift
     local stocktaking_sources
     mapfile -t stocktaking_sources < <(find Sources/Stocktaking -name '*.swift' | sort)
     build_module Stocktaking "${stocktaking_sources[@]}" "$out/gen/EmbeddedMigrations.swift"
-    link_target resolvers Tests/Fuzz/ResolverFuzz.swift -lStocktaking -lSQLite -lCSV -lDigest -lsqlite3
+    link_target resolvers Tests/Fuzz/ResolverFuzz.swift -lStocktaking -lSQLite -lCSV -lSafeText -lDigest -lsqlite3
 }
 
 link_target() {

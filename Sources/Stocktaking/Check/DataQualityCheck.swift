@@ -157,25 +157,12 @@ public struct DataQualityCheck {
 
     /// Why `url` cannot be reached as written, judged by its syntax alone; nil when it looks fine.
     static func websiteProblem(_ url: String) -> String? {
-        let lower = url.lowercased()
-        let rest: Substring
-        if lower.hasPrefix("https://") {
-            rest = lower.dropFirst(8)
-        } else if lower.hasPrefix("http://") {
-            rest = lower.dropFirst(7)
-        } else {
-            return "not an http(s) address"
-        }
+        guard let address = WebAddress(url) else { return "not an http(s) address" }
         if url.contains(where: { $0.isWhitespace }) { return "contains white space" }
-        var authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        var host = authority
-        if let colon = authority.lastIndex(of: ":") {
-            let port = authority[authority.index(after: colon)...]
+        if let port = address.port {
             guard !port.isEmpty, port.allSatisfy(\.isASCII), let number = Int(port), (1...65535).contains(number) else { return "bad port" }
-            host = authority[..<colon]
         }
-        if host.hasSuffix(".") { host = host.dropLast() }
+        let host = address.host
         guard !host.isEmpty else { return "no host name" }
         if host == "localhost" { return "points at the local machine" }
         let labels = host.split(separator: ".", omittingEmptySubsequences: false)

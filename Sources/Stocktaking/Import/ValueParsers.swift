@@ -74,19 +74,15 @@ public enum ValueParsers {
     /// Accepts an absolute http(s) URL with a host and no spaces; returns it trimmed.
     public static func website(_ text: String) throws(ResolutionError) -> String {
         let trimmed = trim(text)
-        let lower = trimmed.lowercased()
-        let rest: Substring
-        if lower.hasPrefix("https://") {
-            rest = trimmed.dropFirst(8)
-        } else if lower.hasPrefix("http://") {
-            rest = trimmed.dropFirst(7)
-        } else {
-            let hint = lower.hasPrefix("www.") ? "did you mean https://\(trimmed)?" : "write a full address starting with https://"
+        guard let address = WebAddress(trimmed) else {
+            let hint = trimmed.lowercased().hasPrefix("www.") ? "did you mean https://\(trimmed)?" : "write a full address starting with https://"
             throw ResolutionError("not an http(s) URL", suggestion: hint)
         }
-        let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        guard !host.isEmpty, host.contains("."), !trimmed.contains(where: { $0 == " " || $0.isNewline || $0 == "\t" }),
-              !host.hasPrefix("."), !host.hasSuffix(".")
+        // Lenient on purpose: only what cannot be an address at all is refused; `check` reports
+        // addresses that cannot be reached as written.
+        let authority = address.authority
+        guard !authority.isEmpty, authority.contains("."), !trimmed.contains(where: { $0 == " " || $0.isNewline || $0 == "\t" }),
+              !authority.hasPrefix("."), !authority.hasSuffix(".")
         else {
             throw ResolutionError("not a valid URL", suggestion: "expected an address like https://www.example.org/path")
         }

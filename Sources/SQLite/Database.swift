@@ -135,9 +135,10 @@ public final class Database {
         return true
     }
 
-    func error(code: Int32, sql: String?) -> SQLiteError {
+    /// - Parameter message: sqlite3_exec's message when there is one; else the connection's.
+    func error(code: Int32, sql: String?, message: String? = nil) -> SQLiteError {
         let extended = sqlite3_extended_errcode(handle)
-        let message = String(cString: sqlite3_errmsg(handle))
+        let message = message ?? String(cString: sqlite3_errmsg(handle))
         // For I/O failures SQLite's message is generic ("disk I/O error"); the OS error says why
         // (a full disk, a file-size limit, a read-only directory). SQLiteError words it.
         let primary = code & 0xff
@@ -173,10 +174,7 @@ public final class Database {
         if code != SQLITE_OK {
             let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(code))
             sqlite3_free(message)
-            let extended = sqlite3_extended_errcode(handle)
-            throw SQLiteError(
-                code: ResultCode(rawValue: (extended & 0xff) == (code & 0xff) ? extended : code),
-                message: text, sql: sql)
+            throw error(code: code, sql: sql, message: text)
         }
     }
 

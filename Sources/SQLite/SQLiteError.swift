@@ -120,6 +120,8 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
             reason = SystemFailure.diskFullReason
         } else if isFileSystemFailure, let plain = SystemFailure.plainReason(errno: systemErrno) {
             reason = plain
+        } else if ResultCode.ioError ~= code, systemErrno == 0, let guess = SystemFailure.unknownIOErrorReason {
+            reason = guess
         } else {
             return nil
         }

@@ -42,10 +42,18 @@ public enum SystemFailure {
     /// write, which is what a write across a file-size limit gets; with no errno recorded
     /// (https://sqlite.org/rescode.html#full), only the process's own limit can tell them apart.
     static var diskFullReason: String {
+        hasFileSizeLimit ? "the disk is full or the file-size limit (ulimit -f) was reached" : "the disk is full"
+    }
+
+    /// What an I/O error without an OS error means here. SQLite reads errno only after it has
+    /// cleaned up (a failed COMMIT rolls back first), by which time errno may be gone; the
+    /// process's file-size limit is then the one cause still visible.
+    static var unknownIOErrorReason: String? {
+        hasFileSizeLimit ? "a disk I/O error, with a file-size limit (ulimit -f) in effect" : nil
+    }
+
+    static var hasFileSizeLimit: Bool {
         var limit = rlimit()
-        if getrlimit(Int32(RLIMIT_FSIZE.rawValue), &limit) == 0 && limit.rlim_cur != rlim_t.max {
-            return "the disk is full or the file-size limit (ulimit -f) was reached"
-        }
-        return "the disk is full"
+        return getrlimit(Int32(RLIMIT_FSIZE.rawValue), &limit) == 0 && limit.rlim_cur != rlim_t.max
     }
 }

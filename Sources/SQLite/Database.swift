@@ -47,9 +47,10 @@ public final class Database {
         let code = sqlite3_open_v2(path, &connection, flags, nil)
         guard code == SQLITE_OK, let connection else {
             let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
+            let systemError = connection.map { sqlite3_system_errno($0) } ?? 0
             // sqlite3_open_v2 allocates a handle even on failure; it must be closed.
             sqlite3_close_v2(connection)
-            throw SQLiteError(code: ResultCode(rawValue: code), message: "cannot open \(path): \(message)")
+            throw SQLiteError(code: ResultCode(rawValue: code), message: "cannot open \(path): \(message)", path: path, systemErrno: systemError)
         }
         self.handle = connection
         self.path = path
@@ -134,19 +135,17 @@ public final class Database {
         return true
     }
 
-    func error(code: Int32, sql: String?) -> SQLiteError {
+    /// - Parameter message: sqlite3_exec's message when there is one; else the connection's.
+    func error(code: Int32, sql: String?, message: String? = nil) -> SQLiteError {
         let extended = sqlite3_extended_errcode(handle)
-        var message = String(cString: sqlite3_errmsg(handle))
+        let message = message ?? String(cString: sqlite3_errmsg(handle))
         // For I/O failures SQLite's message is generic ("disk I/O error"); the OS error says why
-        // (a full disk, a file-size limit, a read-only directory).
+        // (a full disk, a file-size limit, a read-only directory). SQLiteError words it.
         let primary = code & 0xff
-        if primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN {
-            let systemError = sqlite3_system_errno(handle)
-            if systemError != 0 { message += " (" + String(cString: strerror(systemError)) + ")" }
-        }
+        let systemError = primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN ? sqlite3_system_errno(handle) : 0
         // Prefer the extended code when it belongs to the same family as the returned one.
         let resultCode = (extended & 0xff) == (code & 0xff) ? extended : code
-        return SQLiteError(code: ResultCode(rawValue: resultCode), message: message, sql: sql)
+        return SQLiteError(code: ResultCode(rawValue: resultCode), message: message, sql: sql, path: path, systemErrno: systemError)
     }
 
     // MARK: Running SQL
@@ -175,10 +174,7 @@ public final class Database {
         if code != SQLITE_OK {
             let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(code))
             sqlite3_free(message)
-            let extended = sqlite3_extended_errcode(handle)
-            throw SQLiteError(
-                code: ResultCode(rawValue: (extended & 0xff) == (code & 0xff) ? extended : code),
-                message: text, sql: sql)
+            throw error(code: code, sql: sql, message: text)
         }
     }
 

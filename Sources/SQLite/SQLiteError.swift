@@ -1,4 +1,5 @@
 internal import CSQLite
+import Glibc
 
 /// An SQLite result code, primary (`SQLITE_CONSTRAINT`) or extended (`SQLITE_CONSTRAINT_UNIQUE`).
 ///
@@ -55,6 +56,9 @@ public struct ResultCode: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let constraintTrigger = ResultCode(rawValue: 1811)  // SQLITE_CONSTRAINT_TRIGGER
     public static let busySnapshot = ResultCode(rawValue: 517)  // SQLITE_BUSY_SNAPSHOT
     public static let readOnlyDatabaseMoved = ResultCode(rawValue: 1032)  // SQLITE_READONLY_DBMOVED
+    public static let ioErrorRead = ResultCode(rawValue: 266)  // SQLITE_IOERR_READ
+    public static let ioErrorShortRead = ResultCode(rawValue: 522)  // SQLITE_IOERR_SHORT_READ
+    public static let ioErrorWrite = ResultCode(rawValue: 778)  // SQLITE_IOERR_WRITE
 
     /// A primary pattern matches its whole family; an extended pattern matches exactly.
     public static func ~= (pattern: ResultCode, code: ResultCode) -> Bool {
@@ -65,25 +69,72 @@ public struct ResultCode: RawRepresentable, Hashable, Sendable, CustomStringConv
 /// The one error type of the SQLite layer.
 ///
 /// Carries the extended result code, SQLite's message and the SQL text. Bound values are never
-/// recorded: they may hold personal data (contact e-mails) and must not reach logs.
+/// recorded: they may hold personal data (contact e-mails) and must not reach logs. For I/O
+/// failures it also carries the OS error and the database file, so the description can say what
+/// an operator can act on ("cannot write backup.db: the disk is full (SQLite error 13)") instead
+/// of SQLite's generic "disk I/O error".
 public struct SQLiteError: Error, Sendable, CustomStringConvertible {
     public let code: ResultCode
     public let message: String
     public let sql: String?
+    /// The database file the connection had open, when known.
+    public let path: String?
+    /// `sqlite3_system_errno` for I/O failures (0 when none was recorded).
+    public let systemErrno: Int32
 
-    public init(code: ResultCode, message: String, sql: String? = nil) {
+    public init(code: ResultCode, message: String, sql: String? = nil, path: String? = nil, systemErrno: Int32 = 0) {
         self.code = code
         self.message = message
         self.sql = sql
+        self.path = path
+        self.systemErrno = systemErrno
+    }
+
+    /// The same error, naming `path` as the file: a backup is written to a temporary file and
+    /// renamed, and its errors should name the file the user asked for.
+    public func naming(_ path: String) -> SQLiteError {
+        SQLiteError(code: code, message: message, sql: sql, path: path, systemErrno: systemErrno)
+    }
+
+    /// The families whose failures come from the file system; SQLite's messages for them are generic.
+    var isFileSystemFailure: Bool {
+        ResultCode.ioError ~= code || ResultCode.full ~= code || ResultCode.cannotOpen ~= code
     }
 
     public var description: String {
+        if let plain = plainDescription { return plain }
         var text = "SQLite error \(code.rawValue): \(message)"
+        if isFileSystemFailure && systemErrno != 0 { text += " (" + String(cString: strerror(systemErrno)) + ")" }
         if let sql {
             let oneLine = sql.split(whereSeparator: \.isNewline).joined(separator: " ")
             text += " — while executing: \(oneLine.count > 200 ? String(oneLine.prefix(200)) + "…" : oneLine)"
         }
         return text
+    }
+
+    /// `cannot write PATH: the disk is full (SQLite error 13)` for the common I/O failures, else nil.
+    /// The SQL is left out: a full disk is not about the statement that found it.
+    var plainDescription: String? {
+        let reason: String
+        if ResultCode.full ~= code {
+            reason = SystemFailure.diskFullReason
+        } else if isFileSystemFailure, let plain = SystemFailure.plainReason(errno: systemErrno) {
+            reason = plain
+        } else if ResultCode.ioError ~= code, systemErrno == 0, let guess = SystemFailure.unknownIOErrorReason {
+            reason = guess
+        } else {
+            return nil
+        }
+        let verb: String
+        if ResultCode.cannotOpen ~= code {
+            verb = "open"
+        } else if code == .ioErrorRead || code == .ioErrorShortRead {
+            verb = "read"
+        } else {
+            verb = "write"
+        }
+        let subject = path.map { "cannot \(verb) \($0): " } ?? ""
+        return "\(subject)\(reason) (SQLite error \(code.rawValue))"
     }
 
     // So that `catch SQLiteError.busy` reads naturally.

@@ -308,7 +308,8 @@ enum BundleCheck {
         try #require(fileContents(bundle + "/projects.csv"))
     }
 
-    /// Every way the bundle differs from its manifest: files listed and present, bytes, sha256, rows.
+    /// Every way the bundle differs from its manifest (files listed and present, bytes, sha256,
+    /// rows) and from its SHA256SUMS (every file but itself, with its checksum).
     static func problems(inBundle path: String) throws -> [String] {
         guard let data = fileContents(path + "/manifest.json") else { return ["\(path): no manifest.json"] }
         guard let manifest = try JSONSerialization.jsonObject(with: data) as? [String: Any],
@@ -316,8 +317,21 @@ enum BundleCheck {
         else { return ["\(path): manifest.json is not a manifest"] }
         var problems: [String] = []
         let listed = Set(files.compactMap { $0["name"] as? String })
-        let present = Set(try FileManager.default.contentsOfDirectory(atPath: path)).subtracting(["manifest.json"])
+        let present = Set(try FileManager.default.contentsOfDirectory(atPath: path)).subtracting(["manifest.json", "SHA256SUMS"])
         if listed != present { problems.append("\(path): manifest lists \(listed.sorted()), directory holds \(present.sorted())") }
+        if let sums = fileContents(path + "/SHA256SUMS") {
+            var summed: Set<String> = []
+            for line in String(decoding: sums, as: UTF8.self).split(separator: "\n") {
+                let name = String(line.dropFirst(66))
+                summed.insert(name)
+                if try String(line.prefix(64)) != ExportBundle.sha256(ofFileAt: path + "/" + name).hex {
+                    problems.append("\(name): sha256 differs from SHA256SUMS")
+                }
+            }
+            if summed != listed.union(["manifest.json"]) { problems.append("\(path): SHA256SUMS lists \(summed.sorted())") }
+        } else {
+            problems.append("\(path): no SHA256SUMS")
+        }
         for file in files {
             guard let name = file["name"] as? String, let rows = file["rows"] as? Int, let bytes = file["bytes"] as? Int,
                   let sha = file["sha256"] as? String, let contents = fileContents(path + "/" + name)

@@ -79,6 +79,46 @@ import Testing
         #expect(fileContents(directory.path("latest/manifest.json")) != nil)
     }
 
+    @Test func keepRecognisesBundlesWithoutSHA256SUMSButNotWithAStrangeOne() throws {
+        let (temporary, catalog) = try ExportFixtures.database()
+        defer { catalog.close(); temporary.remove() }
+        let directory = try TemporaryDirectory(prefix: "stocktake-bundle")
+        defer { directory.remove() }
+        // Written before SHA256SUMS existed: still this tool's, still pruned.
+        let old = try ExportBundle(catalog: catalog).write(into: directory.path).path
+        try FileManager.default.removeItem(atPath: old + "/SHA256SUMS")
+        // A SHA256SUMS that is a directory is nothing this tool writes: not a bundle, never pruned.
+        let odd = try ExportBundle(catalog: catalog).write(into: directory.path).path
+        try FileManager.default.removeItem(atPath: odd + "/SHA256SUMS")
+        try FileManager.default.createDirectory(atPath: odd + "/SHA256SUMS", withIntermediateDirectories: false)
+        let newest = try ExportBundle(catalog: catalog).write(into: directory.path, keep: 1).path
+        #expect(!FileManager.default.fileExists(atPath: old))
+        #expect(FileManager.default.fileExists(atPath: odd))
+        #expect(FileManager.default.fileExists(atPath: newest))
+    }
+
+    @Test func ifChangedComparesTheNewestManifestsLastBatch() throws {
+        let (temporary, catalog) = try ExportFixtures.database()
+        defer { catalog.close(); temporary.remove() }
+        let directory = try TemporaryDirectory(prefix: "stocktake-bundle")
+        defer { directory.remove() }
+        let bundle = ExportBundle(catalog: catalog, toolVersion: "9.9.9")
+        guard case .written(let first) = try bundle.writeIfChanged(into: directory.path) else { Issue.record("nothing written"); return }
+        #expect(first.manifest.generatorVersion == "9.9.9")
+        guard case .unchanged(let path, let lastBatchID) = try bundle.writeIfChanged(into: directory.path) else {
+            Issue.record("written again"); return
+        }
+        #expect(path == first.path && lastBatchID == first.manifest.lastBatchID)
+        // A manifest that does not record its last batch cannot say nothing changed.
+        let manifest = first.path + "/manifest.json"
+        let text = String(decoding: try #require(fileContents(manifest)), as: UTF8.self)
+        let withoutBatch = text.replacingOccurrences(of: "\"last_batch_id\":\(first.manifest.lastBatchID.map(String.init) ?? "null"),", with: "")
+        #expect(withoutBatch != text)
+        // Same size, so the bundle still passes as this tool's: pad with spaces JSON ignores.
+        try Data((withoutBatch + String(repeating: " ", count: text.utf8.count - withoutBatch.utf8.count)).utf8).write(to: URL(fileURLWithPath: manifest))
+        guard case .written = try bundle.writeIfChanged(into: directory.path) else { Issue.record("skipped"); return }
+    }
+
     @Test func keepPrunesOnlyBundlesThisToolWrote() throws {
         let (temporary, catalog) = try ExportFixtures.database()
         defer { catalog.close(); temporary.remove() }

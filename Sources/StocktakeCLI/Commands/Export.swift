@@ -32,19 +32,26 @@ extension StocktakeCommand {
                 manifest.json (schema version, generation time, last batch, rows, bytes and sha256 per file),
                 all from one read transaction, into DIR/<UTC timestamp>/, then points DIR/latest at it.
                 --bom and --excel-safe apply to every CSV file of the bundle, --labels to projects.ndjson; the
-                manifest records them. --keep N removes older bundles this tool wrote (a directory whose
-                manifest.json names stocktake and lists exactly its files), never anything else in DIR.
+                manifest records them, and the tool's version. SHA256SUMS lists every file's checksum:
+                `cd DIR/latest && sha256sum -c SHA256SUMS` verifies a copy. --keep N removes older bundles
+                this tool wrote (a directory whose manifest.json names stocktake and lists exactly its
+                files), never anything else in DIR. --if-changed writes nothing (exit 0, a note on stderr)
+                when the newest bundle in DIR records the database's current last import batch.
+
+                Files are 0600 and bundle directories 0700 unless --mode says otherwise (e.g. --mode 0640:
+                files 0640, directories 0750), whatever the umask and whatever mode a replaced file had.
 
                 Examples:
                   stocktake export --out projects.csv
                   stocktake export --format ndjson --region AFR --out africa.ndjson
                   stocktake export --since-batch 41 --out delta.csv
                   stocktake export --kind prizes --out prizes.csv
-                  stocktake export --bundle /srv/exports --keep 14
+                  stocktake export --bundle /srv/exports --keep 14 --if-changed --mode 0640
                 """)
 
         @OptionGroup var globals: GlobalOptions
         @OptionGroup var filters: FilterOptions
+        @OptionGroup var permissions: OutputModeOptions
 
         // Optional, with their defaults below, so `validate()` can tell an option given with --bundle
         // (which would be ignored) from one left at its default.
@@ -75,6 +82,9 @@ extension StocktakeCommand {
         @Option(help: ArgumentHelp("With --bundle: keep only the newest N bundles.", valueName: "n"))
         var keep: Int?
 
+        @Flag(help: "With --bundle: write nothing when no import happened since the newest bundle.")
+        var ifChanged = false
+
         func validate() throws {
             if let sinceBatch, sinceBatch < 0 { throw ValidationError("--since-batch must be a batch number (0 for all)") }
             if let keep, keep < 1 { throw ValidationError("--keep must be at least 1") }
@@ -86,6 +96,7 @@ extension StocktakeCommand {
                 return
             }
             if keep != nil { throw ValidationError("--keep needs --bundle") }
+            if ifChanged { throw ValidationError("--if-changed needs --bundle") }
             if labels && resolvedFormat.isDelimited {
                 throw ValidationError("--labels is for --format json or ndjson")
             }
@@ -103,6 +114,7 @@ extension StocktakeCommand {
             if let bundle { return try writeBundle(into: bundle) }
             // Before the database is opened: an output that is the database must not even be truncated.
             let target = try globals.checkedOutputs([("--out", out ?? "-")])[0]
+            let mode = try permissions.mode(for: target)
             let catalog = try globals.open(.read)
             defer { catalog.close() }
             var options = ExportOptions()
@@ -113,7 +125,7 @@ extension StocktakeCommand {
             options.byteOrderMark = bom
             options.excelSafe = excelSafe
             options.labels = labels
-            try writeOutput(to: target) { sink in
+            try writeOutput(to: target, mode: mode) { sink in
                 _ = try ProjectExporter(catalog: catalog).export(options, to: sink)
             }
         }
@@ -123,8 +135,20 @@ extension StocktakeCommand {
             let catalog = try globals.open(.read)
             defer { catalog.close() }
             let options = ExportBundle.Options(byteOrderMark: bom, excelSafe: excelSafe, labels: labels)
-            let bundle = ExportBundle(catalog: catalog, filter: try filters.filter(catalog.reference), options: options)
-            let result = try bundle.write(into: directory, keep: keep)
+            let bundle = ExportBundle(catalog: catalog, filter: try filters.filter(catalog.reference), options: options,
+                                      mode: permissions.mode, toolVersion: StocktakeVersion.current)
+            let result: ExportBundle.Result
+            if ifChanged {
+                switch try bundle.writeIfChanged(into: directory, keep: keep) {
+                case .written(let written):
+                    result = written
+                case .unchanged(let previous, let lastBatchID):
+                    printError("no import since bundle \(previous) (last batch \(lastBatchID.map(String.init) ?? "none")); nothing written")
+                    return
+                }
+            } else {
+                result = try bundle.write(into: directory, keep: keep)
+            }
             printError("wrote bundle \(result.path) (\(result.manifest.files.count) files, last batch \(result.manifest.lastBatchID.map(String.init) ?? "none"))")
         }
     }
@@ -132,8 +156,10 @@ extension StocktakeCommand {
 
 /// Runs `body` with a sink for `target` (see `OutputTarget`). A regular file is committed only
 /// when `body` returns, so a failure leaves the previous file untouched and no temporary behind.
-func writeOutput(to target: OutputTarget, _ body: (FileSink) throws -> Void) throws {
-    let file = try OutputFile(target)
+///
+/// - Parameter mode: `--mode`, for a regular file.
+func writeOutput(to target: OutputTarget, mode: OutputPermissions? = nil, _ body: (FileSink) throws -> Void) throws {
+    let file = try OutputFile(target, mode: mode)
     do {
         try body(file.sink)
         try file.commit()

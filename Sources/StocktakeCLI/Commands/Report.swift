@@ -11,7 +11,7 @@ extension StocktakeCommand {
             commandName: "report",
             abstract: "Write the stocktaking report: totals, years, Action Lines, SDGs, regions, the Action Line × SDG heat map, prizes and data quality.",
             discussion: """
-                HTML is one self-contained file (inline CSS and SVG, nothing fetched), readable on a phone and printable; Markdown has the same tables. The find filters narrow the projects counted; the numbers equal `stocktake stats` for the same filters. --out follows the rules of `export --out`.
+                HTML is one self-contained file (inline CSS and SVG, nothing fetched), readable on a phone and printable; Markdown has the same tables. The find filters narrow the projects counted; the numbers equal `stocktake stats` for the same filters. --out follows the rules of `export --out`, --mode too.
 
                 Examples:
                   stocktake report --out report.html
@@ -20,6 +20,7 @@ extension StocktakeCommand {
 
         @OptionGroup var globals: GlobalOptions
         @OptionGroup var filters: FilterOptions
+        @OptionGroup var permissions: OutputModeOptions
 
         @Option(help: "Output format: html or markdown.")
         var format: Format = .html
@@ -29,12 +30,13 @@ extension StocktakeCommand {
 
         func execute() throws {
             let target = try globals.checkedOutputs([("--out", out)])[0]
+            let mode = try permissions.mode(for: target)
             let catalog = try globals.open(.read)
             defer { catalog.close() }
             let filter = try filters.filter(catalog.reference)
             let report = try StocktakingReport(catalog: catalog, filter: filter, scope: scope)
             let text = format == .html ? ReportHTML.render(report) : ReportMarkdown.render(report)
-            try writeOutput(to: target) { sink in try sink.write(text) }
+            try writeOutput(to: target, mode: mode) { sink in try sink.write(text) }
         }
 
         /// The filter options as given, for the report's header.

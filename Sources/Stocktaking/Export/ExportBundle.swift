@@ -6,7 +6,8 @@ import SQLite
 /// `stocktake export --bundle DIR`: the nightly job in one call.
 ///
 /// Writes projects (CSV and NDJSON), prizes, the statistics tables and `manifest.json` from one
-/// read transaction, so every file describes the same instant even while an import commits. The
+/// read transaction, so every file describes the same instant even while an import commits, and
+/// `SHA256SUMS` (every file's checksum, manifest included, in the format `sha256sum -c` reads). The
 /// files go to a temporary directory inside DIR, which is renamed to `DIR/<UTC timestamp>/` when
 /// complete; then the `DIR/latest` symlink is replaced atomically (a new symlink under a temporary
 /// name, renamed over the old one). A reader of `DIR/latest` sees the previous bundle or the new
@@ -40,6 +41,8 @@ public struct ExportBundle {
         /// Names the writer, so `--keep` can tell this tool's bundles from anything else in DIR.
         public static let generator = "stocktake"
 
+        /// The version of the tool that wrote the bundle, when the caller gave it.
+        public let generatorVersion: String?
         public let schemaVersion: String
         public let generatedAt: String
         public let lastBatchID: Int64?
@@ -49,6 +52,8 @@ public struct ExportBundle {
         public var json: String {
             var buffer = Array("{\"generator\":".utf8)
             JSONText.appendString(Self.generator, to: &buffer)
+            buffer.append(contentsOf: ",\"generator_version\":".utf8)
+            if let generatorVersion { JSONText.appendString(generatorVersion, to: &buffer) } else { buffer.append(contentsOf: "null".utf8) }
             buffer.append(contentsOf: ",\"schema_version\":".utf8)
             JSONText.appendString(schemaVersion, to: &buffer)
             buffer.append(contentsOf: ",\"generated_at\":".utf8)
@@ -73,18 +78,37 @@ public struct ExportBundle {
         public let manifest: Manifest
     }
 
+    /// What `writeIfChanged(into:keep:)` did.
+    public enum Outcome: Sendable {
+        case written(Result)
+        /// Nothing was imported since `bundle` (a path) was written: no new bundle.
+        case unchanged(bundle: String, lastBatchID: Int64?)
+    }
+
     public static let manifestName = "manifest.json"
+    public static let checksumsName = "SHA256SUMS"
     public static let latestName = "latest"
 
     public let catalog: Catalog
     public var filter: ProjectFilter
     public var options: Options
+    /// `--mode` for the bundle's files (its directories get the matching execute bits); 0600 and
+    /// 0700 without it.
+    public var mode: OutputPermissions?
+    /// Recorded in the manifest as `generator_version`. The library cannot know the CLI's version.
+    public var toolVersion: String?
 
-    public init(catalog: Catalog, filter: ProjectFilter = ProjectFilter(), options: Options = Options()) {
+    public init(catalog: Catalog, filter: ProjectFilter = ProjectFilter(), options: Options = Options(),
+                mode: OutputPermissions? = nil, toolVersion: String? = nil) {
         self.catalog = catalog
         self.filter = filter
         self.options = options
+        self.mode = mode
+        self.toolVersion = toolVersion
     }
+
+    private var filePermissions: mode_t { (mode ?? .private).file }
+    private var directoryPermissions: mode_t { (mode ?? .private).directory }
 
     /// Writes a new bundle into `directory` (created when missing), points `latest` at it, and
     /// removes all but the newest `keep` bundles when `keep` is given.
@@ -103,7 +127,10 @@ public struct ExportBundle {
     }
 
     public func write(into directory: String, keep: Int? = nil) throws -> Result {
-        if mkdir(directory, 0o700) != 0 && errno != EEXIST {
+        if mkdir(directory, 0o700) == 0 {
+            // DIR is ours only when this run created it; an existing one keeps its mode.
+            try Self.setPermissions(directoryPermissions, ofDirectory: directory)
+        } else if errno != EEXIST {
             throw SystemError(operation: "create the directory", path: directory, code: errno)
         }
         Self.removeAbandonedTemporaries(in: directory)
@@ -114,6 +141,7 @@ public struct ExportBundle {
         }
         do {
             let manifest = try writeFiles(into: temporary)
+            try Self.setPermissions(directoryPermissions, ofDirectory: temporary)
             AtomicFile.syncDirectory(temporary)
             let name = try Self.publish(temporary, in: directory)
             try Self.pointLatest(at: name, in: directory)
@@ -125,7 +153,41 @@ public struct ExportBundle {
         }
     }
 
-    /// Every file, then the manifest, from one read transaction.
+    /// Writes a new bundle as `write(into:keep:)` does, unless the newest bundle this tool wrote
+    /// in `directory` records the database's current last batch: then nothing is imported since,
+    /// and nothing is written (not even a pruning).
+    ///
+    /// The comparison is by `last_batch_id` alone: a bundle written with other options or filters
+    /// from the same data counts as current.
+    public func writeIfChanged(into directory: String, keep: Int? = nil) throws -> Outcome {
+        if let newest = Self.newestBundle(in: directory) {
+            let current = try catalog.withSnapshot { try BatchRepository(database: catalog.database).latestBatchID() }
+            if newest.lastBatchID == current {
+                return .unchanged(bundle: "\(directory)/\(newest.name)", lastBatchID: current)
+            }
+        }
+        return .written(try write(into: directory, keep: keep))
+    }
+
+    /// The newest bundle this tool wrote in `directory` whose manifest records its last batch
+    /// (a manifest without the field cannot say that nothing changed).
+    static func newestBundle(in directory: String) -> (name: String, lastBatchID: Int64?)? {
+        for name in bundles(in: directory).reversed() {
+            guard let listing = listing(ofBundleAt: "\(directory)/\(name)") else { continue }
+            guard listing.recordsLastBatch else { return nil }
+            return (name, listing.lastBatchID)
+        }
+        return nil
+    }
+
+    /// chmod, not mkdir's mode argument: the umask would narrow that.
+    private static func setPermissions(_ permissions: mode_t, ofDirectory path: String) throws {
+        guard chmod(path, permissions) == 0 else {
+            throw SystemError(operation: "set permissions on", path: path, code: errno)
+        }
+    }
+
+    /// Every file, then the manifest, then `SHA256SUMS`, from one read transaction.
     private func writeFiles(into directory: String) throws -> Manifest {
         let database = catalog.database
         return try catalog.withSnapshot {
@@ -145,7 +207,7 @@ public struct ExportBundle {
                 } else {
                     options.labels = self.options.labels && kind == .projects
                 }
-                files.append(try Self.writeFile("\(directory)/\(name)", name: name) { sink in
+                files.append(try writeFile("\(directory)/\(name)", name: name) { sink in
                     try exporter.export(options, to: sink).rows
                 })
             }
@@ -154,25 +216,37 @@ public struct ExportBundle {
             try export("prizes.csv", .prizes, .csv)
             for table in try StatisticsTables(catalog: catalog, filter: filter).all() {
                 let name = "stats-\(table.name).csv"
-                files.append(try Self.writeFile("\(directory)/\(name)", name: name) { sink in
+                files.append(try writeFile("\(directory)/\(name)", name: name) { sink in
                     try table.writeCSV(to: sink, byteOrderMark: self.options.byteOrderMark, excelSafe: self.options.excelSafe)
                     return table.rows.count
                 })
             }
-            let manifest = Manifest(schemaVersion: Schema.version, generatedAt: generatedAt, lastBatchID: lastBatchID, options: self.options, files: files)
-            let file = try AtomicFile(targetPath: "\(directory)/\(Self.manifestName)")
-            try file.sink.write(manifest.json)
-            try file.commit()
+            let manifest = Manifest(generatorVersion: toolVersion, schemaVersion: Schema.version, generatedAt: generatedAt,
+                                    lastBatchID: lastBatchID, options: self.options, files: files)
+            let manifestEntry = try writeFile("\(directory)/\(Self.manifestName)", name: Self.manifestName) { sink in
+                try sink.write(manifest.json)
+                return 0
+            }
+            _ = try writeFile("\(directory)/\(Self.checksumsName)", name: Self.checksumsName) { sink in
+                try sink.write(Self.checksums(of: files + [manifestEntry]))
+                return 0
+            }
             return manifest
         }
     }
 
+    /// `sha256sum`'s format: the hex digest, two spaces (text mode), the name, LF. The names are
+    /// the bundle's own fixed ASCII names, which need none of sha256sum's escaping.
+    static func checksums(of files: [FileEntry]) -> String {
+        files.map { "\($0.sha256)  \($0.name)\n" }.joined()
+    }
+
     /// Writes one file atomically and describes it: `body` returns the number of rows.
-    static func writeFile(_ path: String, name: String, _ body: (FileSink) throws -> Int) throws -> FileEntry {
-        let file = try AtomicFile(targetPath: path)
+    private func writeFile(_ path: String, name: String, _ body: (FileSink) throws -> Int) throws -> FileEntry {
+        let file = try AtomicFile(targetPath: path, permissions: .always(filePermissions))
         let rows = try body(file.sink)
         try file.commit()
-        let (bytes, digest) = try sha256(ofFileAt: path)
+        let (bytes, digest) = try Self.sha256(ofFileAt: path)
         return FileEntry(name: name, rows: rows, bytes: bytes, sha256: digest)
     }
 
@@ -288,30 +362,56 @@ public struct ExportBundle {
         let schemaVersion: String
         let generatedAt: String
         let files: [File]
+        let lastBatchID: Int64?
+        /// False when the key is missing, as opposed to null (a database with no import yet).
+        let recordsLastBatch: Bool
 
         enum CodingKeys: String, CodingKey {
             case generator, files
             case schemaVersion = "schema_version"
             case generatedAt = "generated_at"
+            case lastBatchID = "last_batch_id"
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            generator = try container.decodeIfPresent(String.self, forKey: .generator)
+            schemaVersion = try container.decode(String.self, forKey: .schemaVersion)
+            generatedAt = try container.decode(String.self, forKey: .generatedAt)
+            files = try container.decode([File].self, forKey: .files)
+            lastBatchID = try container.decodeIfPresent(Int64.self, forKey: .lastBatchID)
+            recordsLastBatch = container.contains(.lastBatchID)
         }
     }
 
     /// True when `path` is a directory (not a link to one) holding a manifest.json written by this
-    /// tool and nothing but the regular files it lists, at the sizes it lists. A timestamp-named
-    /// directory of someone else's files fails this and is never deleted.
+    /// tool and nothing but the regular files it lists, at the sizes it lists (and SHA256SUMS,
+    /// which bundles written before it was added lack). A timestamp-named directory of someone
+    /// else's files fails this and is never deleted.
     static func isBundleWrittenByThisTool(_ path: String) -> Bool {
+        listing(ofBundleAt: path) != nil
+    }
+
+    /// The manifest of the bundle at `path`, when `isBundleWrittenByThisTool(path)`.
+    private static func listing(ofBundleAt path: String) -> ManifestListing? {
         var info = stat()
         guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR,
               let data = FileManager.default.contents(atPath: "\(path)/\(manifestName)"),
               let listing = try? JSONDecoder().decode(ManifestListing.self, from: data),
               listing.generator == nil || listing.generator == Manifest.generator,
               let names = try? FileManager.default.contentsOfDirectory(atPath: path)
-        else { return false }
+        else { return nil }
         let listed = Set(listing.files.map(\.name))
-        guard listed.count == listing.files.count, Set(names) == listed.union([manifestName]) else { return false }
-        return listing.files.allSatisfy { file in
+        var present = Set(names)
+        if present.contains(checksumsName) && !listed.contains(checksumsName) {
+            guard lstat("\(path)/\(checksumsName)", &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+            present.remove(checksumsName)
+        }
+        guard listed.count == listing.files.count, present == listed.union([manifestName]) else { return nil }
+        let filesMatch = listing.files.allSatisfy { file in
             var info = stat()
             return lstat("\(path)/\(file.name)", &info) == 0 && info.st_mode & S_IFMT == S_IFREG && Int(info.st_size) == file.bytes
         }
+        return filesMatch ? listing : nil
     }
 }

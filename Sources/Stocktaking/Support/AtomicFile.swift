@@ -4,24 +4,40 @@ import Glibc
 ///
 /// Bytes go to an unnamed temporary file in the target's directory (Linux `O_TMPFILE`, so a crash
 /// or SIGKILL leaves nothing behind); `commit()` flushes, fsyncs, gives it a name and renames it
-/// over the target in one step, then fsyncs the directory. A replaced file keeps its permissions;
-/// a new one gets `permissions` (0600 by default: exports hold contact e-mails). Without
-/// `commit()`, the target is untouched.
+/// over the target in one step, then fsyncs the directory. By default a replaced file keeps its
+/// permissions and a new one gets 0600 (exports hold contact e-mails); `--mode` asks for one mode
+/// whatever was there (`Permissions.always`). The mode is set with fchmod, so the umask has no
+/// say. Without `commit()`, the target is untouched.
 ///
 /// The target must be a regular file or not exist: rename(2) would replace a symlink, a device
 /// node or a FIFO with a plain file. `OutputTarget` resolves links and sends devices and FIFOs
 /// elsewhere; `commit()` refuses anything else that appears at the path meanwhile.
 public final class AtomicFile {
+    /// The mode the committed file gets.
+    public enum Permissions: Sendable, Equatable {
+        /// A replaced file keeps its own mode; a new file gets this one.
+        case keepingExisting(newFile: mode_t)
+        /// This mode, whatever the replaced file had (`--mode`).
+        case always(mode_t)
+
+        public static let `default` = Permissions.keepingExisting(newFile: 0o600)
+
+        /// `--mode` when given, else the default.
+        public init(_ mode: OutputPermissions?) {
+            self = mode.map { .always($0.file) } ?? .default
+        }
+    }
+
     public let targetPath: String
     public let sink: FileSink
     private let descriptor: Int32
     private let directory: String
-    private let permissions: mode_t
+    private let permissions: Permissions
     /// Set when the file system has no O_TMPFILE and a named temporary was used instead.
     private var namedTemporaryPath: String?
     private var finished = false
 
-    public init(targetPath: String, permissions: mode_t = 0o600) throws {
+    public init(targetPath: String, permissions: Permissions = .default) throws {
         self.targetPath = targetPath
         self.permissions = permissions
         let slash = targetPath.lastIndex(of: "/")
@@ -58,7 +74,11 @@ public final class AtomicFile {
             if exists && existing.st_mode & S_IFMT != S_IFREG {
                 throw OutputRefused("\(targetPath) is not a regular file; refusing to replace it")
             }
-            let mode = exists ? existing.st_mode & 0o7777 : permissions
+            let mode: mode_t
+            switch permissions {
+            case .always(let given): mode = given
+            case .keepingExisting(let newFile): mode = exists ? existing.st_mode & 0o7777 : newFile
+            }
             guard fchmod(descriptor, mode) == 0 else { throw SystemError(operation: "set permissions on", path: targetPath, code: errno) }
             guard fsync(descriptor) == 0 else { throw SystemError(operation: "flush", path: targetPath, code: errno) }
             let temporaryName: String

@@ -1,4 +1,5 @@
 import Glibc
+import SQLite
 
 /// Buffered writes to a file descriptor; every failed write(2) is an error (a full disk must
 /// never pass silently).
@@ -61,7 +62,8 @@ public final class FileSink {
     }
 }
 
-/// A failed system call, with errno's text.
+/// A failed system call: plain words for the common I/O failures (`SystemFailure`, shared with
+/// `SQLiteError`), errno's text for the rest.
 public struct SystemError: Error, Sendable, CustomStringConvertible {
     public let operation: String
     public let path: String?
@@ -74,7 +76,8 @@ public struct SystemError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        let reason = String(cString: strerror(code))
+        let reason = SystemFailure.plainReason(errno: code).map { "\($0) (\(SystemFailure.name(errno: code)))" }
+            ?? String(cString: strerror(code))
         if let path { return "cannot \(operation) \(path): \(reason)" }
         return "\(operation) failed: \(reason)"
     }

@@ -15,15 +15,16 @@ public final class OutputFile {
 
     /// Opens the target. A FIFO blocks here until it has a reader, as `cat > fifo` would.
     ///
-    /// - Parameter permissions: for a file created new; a replaced file keeps its own.
-    public init(_ target: OutputTarget, permissions: mode_t = 0o600) throws {
+    /// - Parameter mode: `--mode` for a regular file; without it a new file is 0600 and a
+    ///   replaced one keeps its mode. A stream or standard output has no mode of its own to set.
+    public init(_ target: OutputTarget, mode: OutputPermissions? = nil) throws {
         self.target = target
         switch target.kind {
         case .standardOutput:
             atomicFile = nil
             sink = FileSink.standardOutput()
         case .replaceFile(let resolvedPath):
-            let file = try AtomicFile(targetPath: resolvedPath, permissions: permissions)
+            let file = try AtomicFile(targetPath: resolvedPath, permissions: AtomicFile.Permissions(mode))
             atomicFile = file
             sink = file.sink
         case .stream:

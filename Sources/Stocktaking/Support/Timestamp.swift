@@ -11,6 +11,14 @@ public enum Timestamp {
         format(time(nil), pattern: "%Y%m%dT%H%M%SZ")
     }
 
+    /// `2026-11-29T04:40:12.123456789Z`: orders events within one second (backup records).
+    public static func preciseNow() -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let nanoseconds = String(now.tv_nsec)
+        return format(now.tv_sec, pattern: "%Y-%m-%dT%H:%M:%S") + "." + String(repeating: "0", count: 9 - nanoseconds.count) + nanoseconds + "Z"
+    }
+
     public static func currentYear() -> Int {
         var seconds = time(nil)
         var parts = tm()

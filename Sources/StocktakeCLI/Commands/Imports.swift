@@ -52,7 +52,7 @@ extension StocktakeCommand.Imports {
             let catalog = try globals.open(.read)
             defer { catalog.close() }
             let batches = try BatchRepository(database: catalog.database).all()
-            try RowPrinter.print(format: output.resolvedFormat, columns: StocktakeCommand.Imports.columns, rows: batches.map(StocktakeCommand.Imports.cells))
+            try output.print(columns: StocktakeCommand.Imports.columns, rows: batches.map(StocktakeCommand.Imports.cells))
         }
     }
 

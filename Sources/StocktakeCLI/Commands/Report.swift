@@ -33,7 +33,7 @@ extension StocktakeCommand {
             let target = try globals.checkedOutputs([("--out", out)])[0]
             let catalog = try globals.open(.read)
             defer { catalog.close() }
-            let filter = try filters.filter(catalog.reference)
+            let filter = try filters.filter(catalog)
             let report = try StocktakingReport(catalog: catalog, filter: filter, scope: scope)
             let text = format == .html ? ReportHTML.render(report) : ReportMarkdown.render(report)
             try writeOutput(to: target) { sink in try sink.write(text) }

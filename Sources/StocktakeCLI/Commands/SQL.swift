@@ -81,12 +81,11 @@ extension StocktakeCommand {
             let catalog = try globals.open(.read, snapshot: false)  // one statement is one snapshot; VACUUM must be refused by the authorizer, not by an open transaction
             defer { catalog.close() }
             let runner = ReadOnlySQL(catalog: catalog)
-            let format = output.resolvedFormat
             var printer: RowPrinter?
             try runner.run(
                 text, parameters: try boundParameters(), timeout: timeout,
                 header: { columns in
-                    let started = RowPrinter(format: format, columns: columns)
+                    let started = output.printer(columns: columns)
                     try started.start()
                     printer = started
                 },

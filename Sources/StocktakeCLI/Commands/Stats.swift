@@ -56,15 +56,14 @@ extension StocktakeCommand {
         func execute() throws {
             let catalog = try globals.open(.read)
             defer { catalog.close() }
-            let filter = try filters.filter(catalog.reference)
+            let filter = try filters.filter(catalog)
             let statistics = Statistics(catalog: catalog)
-            let format = output.resolvedFormat
             if matrix {
-                try Self.print(try statistics.matrix(filter: filter), share: share, format: format)
+                try Self.print(try statistics.matrix(filter: filter), share: share, output: output)
             } else if dimensions.count == 2 {
-                try Self.print(try statistics.crossTab(dimensions[0], dimensions[1], filter: filter), share: share, format: format)
+                try Self.print(try statistics.crossTab(dimensions[0], dimensions[1], filter: filter), share: share, output: output)
             } else {
-                try Self.print(try statistics.facet(by: dimensions[0], filter: filter).sorted(by: sort ?? .code), share: share, format: format)
+                try Self.print(try statistics.facet(by: dimensions[0], filter: filter).sorted(by: sort ?? .code), share: share, output: output)
             }
         }
 
@@ -73,7 +72,7 @@ extension StocktakeCommand {
             .real(whole == 0 ? 0 : (Double(part) * 1000 / Double(whole)).rounded() / 10)
         }
 
-        static func print(_ facet: Facet, share: Bool, format: OutputFormat) throws {
+        static func print(_ facet: Facet, share: Bool, output: OutputOptions) throws {
             let columns = [facet.dimension.columnName, "label", "projects"] + (share ? ["share"] : [])
             var rows = facet.rows.map { row in
                 [Cell.text(row.value.code), .text(row.value.label), .integer(Int64(row.projects))]
@@ -84,10 +83,10 @@ extension StocktakeCommand {
                     + (share ? [percent(facet.unassignedCount, of: facet.projectCount)] : []))
             }
             rows.append([.null, .text("(total)"), .integer(Int64(facet.projectCount))] + (share ? [percent(facet.projectCount, of: facet.projectCount)] : []))
-            try RowPrinter.print(format: format, columns: columns, rows: rows)
+            try output.print(columns: columns, rows: rows)
         }
 
-        static func print(_ table: CrossTab, share: Bool, format: OutputFormat) throws {
+        static func print(_ table: CrossTab, share: Bool, output: OutputOptions) throws {
             let columns = [table.rowDimension.columnName] + table.columns.map { table.columnDimension.heading(for: $0) } + ["total"]
             var rows: [[Cell]] = []
             for (index, value) in table.rows.enumerated() {
@@ -96,7 +95,7 @@ extension StocktakeCommand {
             }
             let totals = table.columnTotals.map { share ? percent($0, of: table.projectCount) : Cell.integer(Int64($0)) }
             rows.append([.text("(total)")] + totals + [.integer(Int64(table.projectCount))])
-            try RowPrinter.print(format: format, columns: columns, rows: rows)
+            try output.print(columns: columns, rows: rows)
         }
     }
 }

@@ -55,6 +55,8 @@ enum Cell: Sendable, Equatable {
 final class RowPrinter {
     let format: OutputFormat
     let columns: [String]
+    /// CSV/TSV: print the header line (`--no-header` turns it off).
+    let header: Bool
     private let sink: FileSink
     private var rowCount = 0
     private let csvWriter: CSVWriter
@@ -68,13 +70,14 @@ final class RowPrinter {
     static let defaultTableWindow = 200
 
     init(
-        format: OutputFormat, columns: [String], sink: FileSink = .standardOutput(), terminalWidth: Int? = nil,
-        tableWindow: Int = RowPrinter.defaultTableWindow
+        format: OutputFormat, columns: [String], header: Bool = true, sink: FileSink = .standardOutput(),
+        terminalWidth: Int? = nil, tableWindow: Int = RowPrinter.defaultTableWindow
     ) {
         self.format = format
         self.columns = columns
+        self.header = header
         self.sink = sink
-        self.csvWriter = CSVWriter(delimiter: format == .tsv ? UInt8(ascii: "\t") : UInt8(ascii: ","))
+        self.csvWriter = format == .tsv ? .tsv : .csv
         self.terminalWidth = terminalWidth ?? Terminal.width()
         self.tableWindow = max(1, tableWindow)
     }
@@ -82,7 +85,7 @@ final class RowPrinter {
     func start() throws {
         switch format {
         case .csv, .tsv:
-            try sink.withBuffer { csvWriter.append(record: columns, to: &$0) }
+            if header { try sink.withBuffer { csvWriter.append(record: columns, to: &$0) } }
         case .json:
             try sink.write("[")
         case .markdown:
@@ -149,8 +152,8 @@ final class RowPrinter {
     }
 
     /// Prints a whole result in one call.
-    static func print(format: OutputFormat, columns: [String], rows: [[Cell]]) throws {
-        let printer = RowPrinter(format: format, columns: columns)
+    static func print(format: OutputFormat, header: Bool = true, columns: [String], rows: [[Cell]]) throws {
+        let printer = RowPrinter(format: format, columns: columns, header: header)
         try printer.start()
         for row in rows { try printer.add(row) }
         try printer.finish()

@@ -1,0 +1,146 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// A small database made by the real binary, for the analysts' rough edges: empty searches, emoji,
+/// names with commas, shell loops, narrow tables, change history and `schema`.
+final class AnalystDatabase: Sendable {
+    static let shared = Result { try AnalystDatabase() }
+
+    let directory: TemporaryDirectory
+    let path: String
+
+    init() throws {
+        directory = try TemporaryDirectory(prefix: "stocktake-analyst-e2e")
+        path = directory.path("analyst.db")
+        let header = "external_id,title,description,organization,countries,status,action_lines,sdgs\n"
+        let first = header + """
+            WSIS-0000000001,Seoul smart city,Sensors 🌍 for every street.,"ACME, Inc.","Korea, Republic of",ongoing,C7.e-environment,11
+            WSIS-0000000002,Rural broadband,Fibre for schools.,Connect Africa,KE;UG,completed,C2,9
+            WSIS-0000000003,E-health kiosks,Clinics online.,Health Ministry,KE,planned,C7.e-health,3
+
+            """
+        // The second file changes the first project's status and title, and leaves the others alone.
+        let second = header + """
+            WSIS-0000000001,Seoul smarter city,Sensors 🌍 for every street.,"ACME, Inc.","Korea, Republic of",completed,C7.e-environment,11
+            WSIS-0000000002,Rural broadband,Fibre for schools.,Connect Africa,KE;UG,completed,C2,9
+            WSIS-0000000003,E-health kiosks,Clinics online.,Health Ministry,KE,planned,C7.e-health,3
+
+            """
+        try Data(first.utf8).write(to: directory.url.appendingPathComponent("first.csv"))
+        try Data(second.utf8).write(to: directory.url.appendingPathComponent("second.csv"))
+        for file in ["first.csv", "second.csv"] {
+            let result = try StocktakeBinary.run(arguments: ["import", "--db", path, directory.path(file)])
+            guard result.status == 0 else { throw QueryCommandsDatabase.ImportFailed(stderr: result.stderr) }
+        }
+    }
+}
+
+@Suite(.enabled(if: StocktakeBinary.isAvailable, "the stocktake executable is not built"))
+struct AnalystEndToEndTests {
+    let database: AnalystDatabase
+
+    init() throws {
+        database = try AnalystDatabase.shared.get()
+    }
+
+    func stocktake(_ arguments: String..., environment: [String: String] = [:]) throws -> StocktakeBinary.Result {
+        try StocktakeBinary.run(arguments: Array(arguments) + ["--db", database.path], environment: environment)
+    }
+
+    // MARK: 1. Searches with no word; emoji
+
+    @Test(arguments: ["", "   ", "\"", "\"\"", "-", "*", "\" \"", "&& ("])
+    func searchWithNoWordIsAUsageError(_ text: String) throws {
+        let result = try stocktake("find", "--search", text)
+        #expect(result.status == 64, "\(result.stdout)")
+        #expect(result.stderr.contains("no word to search for"), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func emojiAreFound() throws {
+        let result = try stocktake("find", "--search", "🌍", "--format", "tsv", "--no-header", "--columns", "external_id")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "WSIS-0000000001\n")
+        // With a word as well, both must match.
+        #expect(try stocktake("find", "--search", "sensors 🌍", "--count").stdout == "1\n")
+        #expect(try stocktake("find", "--search", "fibre 🌍", "--count").stdout == "0\n")
+    }
+
+    // MARK: 2. Names with commas
+
+    @Test func aCountryNameWithACommaIsOneCountry() throws {
+        let korea = try stocktake("find", "--country", "Korea, Republic of", "--format", "tsv", "--no-header", "--columns", "external_id")
+        #expect(korea.status == 0, "\(korea.stderr)")
+        #expect(korea.stdout == "WSIS-0000000001\n")
+        // A comma list of names that resolve only one by one still means OR.
+        #expect(try stocktake("find", "--country", "KR,UG", "--count").stdout == "2\n")
+        // An unknown item of a list is named in the error.
+        let unknown = try stocktake("find", "--country", "KE,Atlantis")
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr.contains("\"Atlantis\": no such country"), "\(unknown.stderr)")
+        // The organization filter looks the whole name up too.
+        #expect(try stocktake("find", "--organization", "ACME, Inc.", "--count").stdout == "1\n")
+    }
+
+    // MARK: 3. Shell loops
+
+    @Test func tsvWithoutHeaderFeedsAShellLoopOverShow() throws {
+        let script = """
+            "$STOCKTAKE" find --format tsv --no-header --columns external_id --sort external_id | while read -r id; do
+                "$STOCKTAKE" show "$id" | head -n 1 || exit 1
+            done
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script]
+        var environment = ProcessInfo.processInfo.environment
+        environment["STOCKTAKE"] = try StocktakeBinary.url().path
+        environment["STOCKTAKE_DB"] = database.path
+        process.environment = environment
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // The loop prints three short lines: the pipe cannot fill before the process ends.
+        let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(stderr.isEmpty, "\(stderr)")
+        let ids = stdout.split(separator: "\n").map { $0.split(separator: " ").last.map(String.init) ?? "" }
+        #expect(ids == ["WSIS-0000000001", "WSIS-0000000002", "WSIS-0000000003"], "\(stdout)")
+    }
+
+    @Test func tsvEndsLinesInLFAndCSVInCRLF() throws {
+        let tsv = try stocktake("find", "--format", "tsv", "--columns", "external_id,title")
+        #expect(tsv.stdout.hasPrefix("external_id\ttitle\nWSIS-0000000001\t"))
+        #expect(!tsv.stdout.contains("\r"))
+        let csv = try stocktake("find", "--format", "csv", "--no-header", "--columns", "external_id")
+        #expect(csv.stdout == "WSIS-0000000001\r\nWSIS-0000000002\r\nWSIS-0000000003\r\n")
+        let export = try stocktake("export", "--format", "tsv", "--no-header")
+        #expect(export.status == 0, "\(export.stderr)")
+        #expect(export.stdout.hasPrefix("WSIS-0000000001\t") && !export.stdout.contains("\r"))
+    }
+
+    @Test(arguments: [
+        ["find", "--no-header", "--format", "json"], ["stats", "--by", "sdg", "--no-header", "--format", "table"],
+        ["ref", "sdgs", "--no-header", "--format", "markdown"], ["imports", "--no-header", "--format", "ndjson"],
+        ["sql", "SELECT 1", "--no-header", "--format", "json"], ["export", "--no-header", "--format", "json"],
+        ["find", "--count", "--no-header"],
+    ])
+    func noHeaderWithAnotherFormatIsRefused(_ arguments: [String]) throws {
+        let result = try StocktakeBinary.run(arguments: arguments + ["--db", database.path])
+        #expect(result.status == 64, "\(result.stdout)")
+        #expect(result.stderr.contains("--no-header"), "\(result.stderr)")
+    }
+
+    @Test func noHeaderLeavesOutTheHeaderEverywhere() throws {
+        #expect(try stocktake("ref", "sdgs", "--no-header", "--format", "tsv").stdout.hasPrefix("1\t"))
+        #expect(try stocktake("stats", "--by", "status", "--no-header", "--format", "csv").stdout.hasPrefix("planned,"))
+        #expect(try stocktake("imports", "--no-header", "--format", "tsv").stdout.hasPrefix("1\tprojects\t"))
+        #expect(try stocktake("sql", "SELECT 7 AS n", "--no-header", "--format", "tsv").stdout == "7\n")
+    }
+}

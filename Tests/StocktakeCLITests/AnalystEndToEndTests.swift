@@ -143,4 +143,41 @@ struct AnalystEndToEndTests {
         #expect(try stocktake("imports", "--no-header", "--format", "tsv").stdout.hasPrefix("1\tprojects\t"))
         #expect(try stocktake("sql", "SELECT 7 AS n", "--no-header", "--format", "tsv").stdout == "7\n")
     }
+
+    // MARK: 5. History in show
+
+    @Test func showListsEveryBatchWithWhatItChanged() throws {
+        let table = try stocktake("show", "WSIS-0000000001")
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(table.stdout.contains("history           batch 1  inserted  projects first.csv line 2  "), "\(table.stdout)")
+        #expect(table.stdout.contains("                  batch 2  updated title, status  projects second.csv line 2  "), "\(table.stdout)")
+        // A project the second file left unchanged has only its creating batch.
+        let unchanged = try stocktake("show", "WSIS-0000000002")
+        #expect(unchanged.stdout.contains("batch 1  inserted") && !unchanged.stdout.contains("batch 2"))
+        let json = try stocktake("show", "WSIS-0000000001", "--format", "json")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let history = try #require(object["history"] as? [[String: Any]])
+        #expect(history.map { $0["change"] as? String } == ["inserted", "updated"])
+        #expect(history.last?["changed"] as? [String] == ["title", "status"])
+        #expect((history.last?["batch"] as? [String: Any])?["file"] as? String == "second.csv")
+    }
+
+    // MARK: 6. schema
+
+    @Test func schemaListsTablesViewsAndColumnsWithDescriptions() throws {
+        let csv = try stocktake("schema", "--format", "csv")
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let lines = csv.stdoutLines
+        #expect(lines.first == "table,kind,column,type,description")
+        #expect(lines.contains { $0.hasPrefix("project_flat,view,,,One row per project") })
+        #expect(lines.contains("project_flat,view,countries,,\"ISO 3166-1 alpha-2 codes (or INTERNATIONAL), ';'-separated.\""))
+        #expect(lines.contains { $0.hasPrefix("project,table,status,TEXT,") })
+        #expect(!lines.contains { $0.hasPrefix("search_index_deferral,") || $0.hasPrefix("project_fts_data,") })
+        let one = try stocktake("schema", "prize", "--format", "json")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(one.stdout.utf8)) as? [[String: Any]])
+        #expect(Set(rows.compactMap { $0["table"] as? String }) == ["prize"])
+        #expect(rows.contains { $0["column"] as? String == "result" && $0["description"] as? String == "winner, champion or nominee." })
+        let unknown = try stocktake("schema", "nope")
+        #expect(unknown.status == 64 && unknown.stderr.contains("no table or view \"nope\""))
+    }
 }

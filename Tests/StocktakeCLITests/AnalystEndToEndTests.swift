@@ -149,17 +149,21 @@ struct AnalystEndToEndTests {
     @Test func showListsEveryBatchWithWhatItChanged() throws {
         let table = try stocktake("show", "WSIS-0000000001")
         #expect(table.status == 0, "\(table.stderr)")
-        #expect(table.stdout.contains("history           batch 1  inserted  projects first.csv line 2  "), "\(table.stdout)")
-        #expect(table.stdout.contains("                  batch 2  updated title, status  projects second.csv line 2  "), "\(table.stdout)")
+        let history = table.stdoutLines.drop { !$0.hasPrefix("history ") }
+        #expect(history.count == 2, "\(table.stdout)")
+        #expect(history.first?.hasPrefix("history           batch 1  inserted  projects /") == true, "\(table.stdout)")
+        #expect(history.first?.contains("/first.csv line 2  ") == true)
+        #expect(history.last?.hasPrefix("                  batch 2  updated title, status  projects /") == true, "\(table.stdout)")
+        #expect(history.last?.contains("/second.csv line 2  ") == true)
         // A project the second file left unchanged has only its creating batch.
         let unchanged = try stocktake("show", "WSIS-0000000002")
         #expect(unchanged.stdout.contains("batch 1  inserted") && !unchanged.stdout.contains("batch 2"))
         let json = try stocktake("show", "WSIS-0000000001", "--format", "json")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-        let history = try #require(object["history"] as? [[String: Any]])
-        #expect(history.map { $0["change"] as? String } == ["inserted", "updated"])
-        #expect(history.last?["changed"] as? [String] == ["title", "status"])
-        #expect((history.last?["batch"] as? [String: Any])?["file"] as? String == "second.csv")
+        let entries = try #require(object["history"] as? [[String: Any]])
+        #expect(entries.map { $0["change"] as? String } == ["inserted", "updated"])
+        #expect(entries.last?["changed"] as? [String] == ["title", "status"])
+        #expect(((entries.last?["batch"] as? [String: Any])?["file"] as? String)?.hasSuffix("/second.csv") == true)
     }
 
     // MARK: 6. schema
@@ -179,5 +183,37 @@ struct AnalystEndToEndTests {
         #expect(rows.contains { $0["column"] as? String == "result" && $0["description"] as? String == "winner, champion or nominee." })
         let unknown = try stocktake("schema", "nope")
         #expect(unknown.status == 64 && unknown.stderr.contains("no table or view \"nope\""))
+    }
+
+    // MARK: 4. Tables on narrow terminals
+
+    @Test func narrowTablesKeepKeysWholeAndSaySoWhenTheyCannotFit() throws {
+        let find = try stocktake("find", "--format", "table", environment: ["COLUMNS": "80"])
+        #expect(find.stdoutLines.dropFirst(2).map { $0.prefix(15) } == ["WSIS-0000000001", "WSIS-0000000002", "WSIS-0000000003"])
+        #expect(find.stderr.isEmpty, "\(find.stderr)")
+        let matrix = try stocktake("stats", "--matrix", "--format", "table", environment: ["COLUMNS": "100"])
+        let labels = matrix.stdoutLines.dropFirst(2).map { $0.split(separator: " ").first.map(String.init) ?? "" }
+        #expect(Set(labels).count == labels.count && labels.contains("C7.e-environment"), "\(matrix.stdout)")
+        #expect(matrix.stdoutLines.allSatisfy { $0.count <= 100 }, "\(matrix.stdout)")
+        #expect(matrix.stderr.isEmpty, "\(matrix.stderr)")
+        // Numbers right-aligned under their heading: the C7.e-environment row has 1 under SDG 11.
+        let header = try #require(matrix.stdoutLines.first)
+        let row = try #require(matrix.stdoutLines.first { $0.hasPrefix("C7.e-environment ") })
+        let end = try #require(header.range(of: " 11 ")?.lowerBound).utf16Offset(in: header) + 3
+        #expect(Array(row)[end - 1] == "1" && Array(row)[end - 2] == " ", "\(header)\n\(row)")
+        let imports = try stocktake("imports", "--format", "table", environment: ["COLUMNS": "60"])
+        #expect(imports.status == 0)
+        #expect(imports.stderr.contains("the terminal has 60") && imports.stderr.contains("--format csv"), "\(imports.stderr)")
+        #expect(imports.stdout.contains("projects"))
+    }
+
+    @Test func importsShowIsAKeyValueList() throws {
+        let result = try stocktake("imports", "show", "2", "--format", "table")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdoutLines.first == "batch        2")
+        #expect(result.stdoutLines.contains("updated      1"))
+        #expect(result.stdoutLines.contains { $0.hasPrefix("file         ") && $0.hasSuffix("second.csv") })
+        // Other formats keep one record per batch, for tools.
+        #expect(try stocktake("imports", "show", "2", "--format", "csv").stdoutLines.count == 2)
     }
 }

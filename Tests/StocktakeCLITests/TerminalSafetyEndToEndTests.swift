@@ -83,7 +83,7 @@ import Testing
         try Data((Self.header + "\r\n" + row + "\r\n").utf8).write(to: URL(fileURLWithPath: file))
         let result = try StocktakeBinary.run(arguments: ["import", "--db", db, file])
         #expect(result.status == 65)
-        #expect(result.stderr.contains("bad\\u{1B}[2J.csv:2: column status: value \"\\u{1B}[2Jdone\\u{7}\""))
+        #expect(result.stderr.contains("bad\\u{1B}[2J.csv:2 (B-1): column status: value \"\\u{1B}[2Jdone\\u{7}\""))
         #expect(!Self.hasRawEscape(result.stderr))
         #expect(!result.stderr.utf8.contains(0x07))
     }

@@ -29,7 +29,8 @@ extension StocktakeCommand {
                 The view project_flat holds one row per project with its links as ';' lists; the tables are
                 project, project_action_line, project_sdg, project_gdc_objective, project_country, prize,
                 organization, import_batch, project_change and the reference tables (action_line, sdg,
-                gdc_objective, country, region, stakeholder_type).
+                gdc_objective, country, region, stakeholder_type); `stocktake schema` lists every table, view and
+                column with a line of description.
 
                 Examples:
                   stocktake sql "SELECT status, count(*) FROM project GROUP BY status"

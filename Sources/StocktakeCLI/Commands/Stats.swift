@@ -87,7 +87,13 @@ extension StocktakeCommand {
         }
 
         static func print(_ table: CrossTab, share: Bool, output: OutputOptions) throws {
-            let columns = [table.rowDimension.columnName] + table.columns.map { table.columnDimension.heading(for: $0) } + ["total"]
+            // A table on a terminal heads its columns with the bare codes (`4`, not `SDG 4`): the
+            // 17 SDG columns of the matrix then fit 100 columns, and the key column names the axes.
+            let onTerminal = output.resolvedFormat == .table
+            let keyHeading = onTerminal
+                ? "\(table.rowDimension.columnName) \\ \(table.columnDimension.columnName)" : table.rowDimension.columnName
+            let headings = table.columns.map { onTerminal ? $0.code : table.columnDimension.heading(for: $0) }
+            let columns = [keyHeading] + headings + ["total"]
             var rows: [[Cell]] = []
             for (index, value) in table.rows.enumerated() {
                 let cells = table.counts[index].map { share ? percent($0, of: table.rowTotals[index]) : Cell.integer(Int64($0)) }

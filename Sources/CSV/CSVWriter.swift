@@ -13,6 +13,13 @@ public struct CSVWriter: Sendable {
         self.lineEnding = lineEnding
     }
 
+    /// RFC 4180: comma-separated, lines ending in CRLF.
+    public static var csv: CSVWriter { CSVWriter() }
+
+    /// Tab-separated, lines ending in LF: TSV is for Unix tools (`cut`, `while read`, `awk`), which
+    /// would keep a CR as part of the last field. Quoting stays RFC 4180's, so a TSV file reads back.
+    public static var tsv: CSVWriter { CSVWriter(delimiter: ASCII.tab, lineEnding: [ASCII.lf]) }
+
     /// Appends one record followed by the line ending.
     public func append(record fields: [String?], to buffer: inout [UInt8]) {
         for (i, field) in fields.enumerated() {

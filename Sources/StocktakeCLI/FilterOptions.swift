@@ -92,8 +92,8 @@ struct FilterOptions: ParsableArguments {
     }
 
     /// The resolved filter; an unknown value throws a usage error (exit 64) with a suggestion.
-    func filter(_ reference: ReferenceData) throws -> ProjectFilter {
-        try request.resolve(reference)
+    func filter(_ catalog: Catalog) throws -> ProjectFilter {
+        try request.resolve(in: catalog)
     }
 }
 

@@ -53,7 +53,8 @@ import Testing
         let (temporary, catalog) = try ExportFixtures.database()
         defer { catalog.close(); temporary.remove() }
         let tsv = try ExportFixtures.exportText(catalog) { $0.format = .tsv }
-        #expect(tsv.hasPrefix(ProjectColumn.allCases.map(\.rawValue).joined(separator: "\t") + "\r\n"))
+        // TSV lines end in LF (for Unix tools); CSV keeps RFC 4180's CRLF.
+        #expect(tsv.hasPrefix(ProjectColumn.allCases.map(\.rawValue).joined(separator: "\t") + "\nH-001\t"))
         #expect(tsv.contains("H-004\t\"Tab\there\"\t"))
         // Commas need no quotes in TSV.
         #expect(tsv.contains("\thttps://example.org/a?b=1,2\t"))

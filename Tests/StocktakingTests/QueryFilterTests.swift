@@ -42,6 +42,10 @@ let filterCases: [FilterCase] = [
     FilterCase("coverage", ["P04", "P06"]) { $0.coverages = ["regional"] },
     FilterCase("organization, normalized", ["P02"]) { $0.organizations = ["national cert"] },
     FilterCase("organization with punctuation", ["P08"]) { $0.organizations = ["Acme Inc"] },
+    // A value is looked up whole before it is split on commas.
+    FilterCase("organization whose name has a comma", ["P08"]) { $0.organizations = ["ACME, Inc."] },
+    FilterCase("country whose name has a comma", []) { $0.countries = ["Korea, Republic of"] },
+    FilterCase("comma list after a whole name", ["P05", "P08"]) { $0.countries = ["Korea, Republic of", "CN,INTERNATIONAL"] },
     FilterCase("submitted since a year", ["P01", "P03", "P05", "P06"]) { $0.submittedSince = "2023" },
     FilterCase("submitted until a year includes all of it", ["P02", "P04", "P07"]) { $0.submittedUntil = "2022" },
     FilterCase("submitted between months", ["P03", "P06"]) { $0.submittedSince = "2023-06"; $0.submittedUntil = "2024-01" },

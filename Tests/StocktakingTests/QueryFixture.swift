@@ -53,7 +53,7 @@ final class QueryFixture: @unchecked Sendable {
     func filter(_ build: (inout ProjectFilterRequest) -> Void) throws -> ProjectFilter {
         var request = ProjectFilterRequest()
         build(&request)
-        return try request.resolve(catalog.reference)
+        return try request.resolve(in: catalog)
     }
 
     private static func populate(_ catalog: Catalog) throws {

@@ -42,6 +42,23 @@ import Testing
         }
     }
 
+    @Test(arguments: ["", " ", "\"", "\"\"", "-", "*", "\" \"", "- * &&"])
+    func aSearchWithNoWordIsRefusedWhenResolved(_ text: String) throws {
+        #expect {
+            _ = try fixture.filter { $0.search = text }
+        } throws: { error in
+            guard let error = error as? FilterValueError else { return false }
+            return error.option == "--search" && error.reason.problem == "no word to search for"
+        }
+    }
+
+    @Test func symbolTermsAreSubstringScansAndPunctuationIsLeftOut() throws {
+        let plan = try #require(SearchPlan("- rural ❤️ *", rawFTS: false))
+        #expect(plan.ftsQuery == "\"rural\"")
+        #expect(plan.substringTerms == ["❤"])
+        #expect(SearchPlan("- *", rawFTS: false) == nil)
+    }
+
     @Test func ftsSyntaxPassesOperatorsThrough() throws {
         #expect(try search("rural NOT telemedicine", ftsSyntax: true) == ["P06"])
         #expect(try search("rural NOT telemedicine").isEmpty)

@@ -15,7 +15,7 @@ extension StocktakeCommand {
             abstract: "Export projects (or prizes, organizations, import batches) as CSV, TSV, JSON or NDJSON, or write a nightly bundle.",
             discussion: """
                 CSV and TSV use the import's canonical header and forms (links as ';' lists, absent values empty,
-                RFC 4180 quoting, CRLF), ordered by external_id: an exported file imports back unchanged.
+                RFC 4180 quoting; CSV lines end in CRLF, TSV lines in LF), ordered by external_id: an exported file imports back unchanged.
                 JSON and NDJSON write links as arrays and absent values as null, keys in a fixed order.
                 --out files are written atomically: on any failure the previous file is left as it was. A symlink
                 is followed (its target is replaced, the link kept); a device or FIFO (/dev/null, a named pipe) is
@@ -73,6 +73,9 @@ extension StocktakeCommand {
         @Flag(help: "Neutralize CSV/TSV cells that spreadsheets would run as formulas (prefix ').")
         var excelSafe = false
 
+        @Flag(help: "CSV/TSV: leave out the header line (such a file does not import back).")
+        var noHeader = false
+
         @Flag(help: "JSON/NDJSON projects: add the titles of linked Action Lines, SDGs, GDC objectives and countries.")
         var labels = false
 
@@ -90,8 +93,8 @@ extension StocktakeCommand {
             if let keep, keep < 1 { throw ValidationError("--keep must be at least 1") }
             if bundle != nil {
                 // A bundle has fixed files and formats; these options would be silently ignored.
-                if out != nil || sinceBatch != nil || kind != nil || format != nil {
-                    throw ValidationError("--bundle writes its own files; it cannot be combined with --out, --format, --since-batch or --kind")
+                if out != nil || sinceBatch != nil || kind != nil || format != nil || noHeader {
+                    throw ValidationError("--bundle writes its own files; it cannot be combined with --out, --format, --since-batch, --kind or --no-header")
                 }
                 return
             }
@@ -101,6 +104,9 @@ extension StocktakeCommand {
                 throw ValidationError("--labels is for --format json or ndjson")
             }
             if labels && resolvedKind != .projects { throw ValidationError("--labels applies to --kind projects only") }
+            if noHeader && !resolvedFormat.isDelimited {
+                throw ValidationError("--no-header is for --format csv or tsv; \(resolvedFormat.rawValue) has no header line to leave out")
+            }
             if (bom || excelSafe) && !resolvedFormat.isDelimited {
                 throw ValidationError("--bom and --excel-safe are for --format csv or tsv")
             }
@@ -120,10 +126,11 @@ extension StocktakeCommand {
             var options = ExportOptions()
             options.format = resolvedFormat
             options.kind = resolvedKind
-            options.filter = try filters.filter(catalog.reference)
+            options.filter = try filters.filter(catalog)
             options.sinceBatch = sinceBatch
             options.byteOrderMark = bom
             options.excelSafe = excelSafe
+            options.header = !noHeader
             options.labels = labels
             try writeOutput(to: target, mode: mode) { sink in
                 _ = try ProjectExporter(catalog: catalog).export(options, to: sink)
@@ -135,7 +142,7 @@ extension StocktakeCommand {
             let catalog = try globals.open(.read)
             defer { catalog.close() }
             let options = ExportBundle.Options(byteOrderMark: bom, excelSafe: excelSafe, labels: labels)
-            let bundle = ExportBundle(catalog: catalog, filter: try filters.filter(catalog.reference), options: options,
+            let bundle = ExportBundle(catalog: catalog, filter: try filters.filter(catalog), options: options,
                                       mode: permissions.mode, toolVersion: StocktakeVersion.current)
             let result: ExportBundle.Result
             if ifChanged {

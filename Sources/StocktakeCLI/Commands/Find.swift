@@ -21,14 +21,18 @@ extension StocktakeCommand {
             commandName: "find",
             abstract: "List the projects that match the filters.",
             discussion: """
-                Filters combine with AND; repeating a filter, or giving a comma list, means OR. An unknown
+                Filters combine with AND; repeating a filter, or giving a comma list, means OR. A value is first
+                looked up whole, so names with commas work ("Korea, Republic of"); only a value that names
+                nothing whole is split on its commas. An unknown
                 filter value is a usage error (exit 64) with a suggestion. --action-line C7 matches all eight
                 C7 applications.
 
                 --search looks in title, description and organization through the full-text index, ignoring
                 case and accents; the text is taken literally (punctuation, quotes, AND/OR/NOT), and rows come
                 out by relevance unless --sort is given. Chinese, Japanese and Thai words, which the index
-                cannot split out of a run of text, are found by a substring scan instead.
+                cannot split out of a run of text, are found by a substring scan instead, and so are emoji and
+                other symbols, which the index leaves out. A search with no word, number or symbol (--search '',
+                '-', '""') is a usage error (exit 64).
 
                 Link columns (countries, regions, action_lines, sdgs, gdc_objectives, prizes) print as ';'
                 lists in text formats and as arrays in JSON.
@@ -78,13 +82,14 @@ extension StocktakeCommand {
             try Seconds.validate(timeout, option: "--timeout", allowingZero: false)
             _ = try fields()
             let sorts = try sortOrder()
-            let searching = filters.search.map(ValueParsers.hasContent) ?? false
+            // A search with no word is refused when the filter is resolved, with its own message.
+            let searching = filters.search != nil
             if snippet && !searching { throw ValidationError("--snippet needs --search") }
             if count {
                 // --count prints one number: options that shape rows would be silently ignored.
                 let shaping = [
                     ("--columns", columns != nil), ("--sort", !sort.isEmpty), ("--limit", limit != nil), ("--offset", offset != 0),
-                    ("--snippet", snippet), ("--format", output.format != nil),
+                    ("--snippet", snippet), ("--format", output.format != nil), ("--no-header", output.noHeader),
                 ]
                 if let given = shaping.first(where: \.1) { throw ValidationError("--count prints only a number; it cannot be combined with \(given.0)") }
             }
@@ -118,7 +123,7 @@ extension StocktakeCommand {
             let catalog = try globals.open(.read)
             defer { catalog.close() }
             let query = ProjectQuery(
-                filter: try filters.filter(catalog.reference), fields: try fields(), sort: try sortOrder(), limit: limit,
+                filter: try filters.filter(catalog), fields: try fields(), sort: try sortOrder(), limit: limit,
                 offset: offset)
             // A raw FTS5 query is the user's own program: it runs under sql's time limit.
             if filters.ftsSyntax {
@@ -133,7 +138,7 @@ extension StocktakeCommand {
                 print(try query.count(in: catalog))
                 return
             }
-            let printer = RowPrinter(format: output.resolvedFormat, columns: query.fields.map(\.rawValue))
+            let printer = output.printer(columns: query.fields.map(\.rawValue))
             try printer.start()
             try query.forEachRow(in: catalog) { row in
                 try printer.add(row.map(Cell.init))

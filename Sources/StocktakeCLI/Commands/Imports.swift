@@ -1,4 +1,5 @@
 import ArgumentParser
+import SafeText
 import Stocktaking
 
 extension StocktakeCommand {
@@ -52,7 +53,7 @@ extension StocktakeCommand.Imports {
             let catalog = try globals.open(.read)
             defer { catalog.close() }
             let batches = try BatchRepository(database: catalog.database).all()
-            try RowPrinter.print(format: output.resolvedFormat, columns: StocktakeCommand.Imports.columns, rows: batches.map(StocktakeCommand.Imports.cells))
+            try output.print(columns: StocktakeCommand.Imports.columns, rows: batches.map(StocktakeCommand.Imports.cells))
         }
     }
 
@@ -68,9 +69,22 @@ extension StocktakeCommand.Imports {
             guard let found = try BatchRepository(database: catalog.database).find(id: batch) else {
                 throw BatchOperationRefused(description: "no import batch \(batch); `stocktake imports` lists them")
             }
-            try RowPrinter.print(
-                format: output.resolvedFormat, columns: StocktakeCommand.Imports.columns + ["options"],
-                rows: [StocktakeCommand.Imports.cells(found) + [.text(found.options)]])
+            let columns = StocktakeCommand.Imports.columns + ["options"]
+            let cells = StocktakeCommand.Imports.cells(found) + [.text(found.options)]
+            guard output.resolvedFormat == .table else {
+                return try output.print(columns: columns, rows: [cells])
+            }
+            // One batch on a terminal: a `key  value` line per field, as `show` prints a project,
+            // rather than a one-row table fifteen columns wide.
+            let width = columns.map(\.count).max() ?? 0
+            var text = ""
+            for (column, cell) in zip(columns, cells) {
+                let value = TerminalText.visible(TableLayout.oneLine(cell.plainText ?? ""))
+                text += value.isEmpty ? column + "\n" : column + String(repeating: " ", count: width - column.count + 2) + value + "\n"
+            }
+            let sink = FileSink.standardOutput()
+            try sink.write(text)
+            try sink.flush()
         }
     }
 

@@ -39,8 +39,8 @@ extension StocktakeCommand {
             if status {
                 let statuses = try Catalog.migrationStatus(at: globals.databasePath, busyTimeout: globals.busyTimeout ?? 30)
                     ?? Schema.migrator.migrations.map { MigrationStatus(identifier: $0.identifier, state: .pending, appliedAt: nil) }
-                try RowPrinter.print(
-                    format: output.resolvedFormat, columns: ["migration", "state", "applied_at"],
+                try output.print(
+                    columns: ["migration", "state", "applied_at"],
                     rows: statuses.map { [.text($0.identifier), .text($0.state.rawValue), $0.appliedAt.map(Cell.text) ?? .null] })
                 return
             }

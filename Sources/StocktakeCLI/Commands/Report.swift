@@ -33,7 +33,7 @@ extension StocktakeCommand {
             let mode = try permissions.mode(for: target)
             let catalog = try globals.open(.read)
             defer { catalog.close() }
-            let filter = try filters.filter(catalog.reference)
+            let filter = try filters.filter(catalog)
             let report = try StocktakingReport(catalog: catalog, filter: filter, scope: scope)
             let text = format == .html ? ReportHTML.render(report) : ReportMarkdown.render(report)
             try writeOutput(to: target, mode: mode) { sink in try sink.write(text) }

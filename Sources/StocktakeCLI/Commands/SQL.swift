@@ -21,7 +21,7 @@ extension StocktakeCommand {
             discussion: """
                 The connection is opened read-only and guarded: writes, DDL, ATTACH and VACUUM INTO, PRAGMAs that change anything, transaction control and extension loading are refused (exit 1, naming what was refused) and no file is created. A query still running, or still printing, after --timeout seconds is interrupted (exit 1). A string or BLOB over 64 MiB, or SQLite needing over 256 MiB of memory, stops the query too (exit 1). Values of -p bind as text; SQLite converts them where a number is compared. BLOBs print as base64; REALs in their shortest exact form.
 
-                The view project_flat holds one row per project with its links as ';' lists; the tables are project, project_action_line, project_sdg, project_gdc_objective, project_country, prize, organization, import_batch, project_change and the reference tables (action_line, sdg, gdc_objective, country, region, stakeholder_type).
+                The view project_flat holds one row per project with its links as ';' lists; the tables are project, project_action_line, project_sdg, project_gdc_objective, project_country, prize, organization, import_batch, project_change and the reference tables (action_line, sdg, gdc_objective, country, region, stakeholder_type); `stocktake schema` lists every table, view and column with a line of description.
 
                 Examples:
                   stocktake sql "SELECT status, count(*) FROM project GROUP BY status"
@@ -73,12 +73,11 @@ extension StocktakeCommand {
             let catalog = try globals.open(.read, snapshot: false)  // one statement is one snapshot; VACUUM must be refused by the authorizer, not by an open transaction
             defer { catalog.close() }
             let runner = ReadOnlySQL(catalog: catalog)
-            let format = output.resolvedFormat
             var printer: RowPrinter?
             try runner.run(
                 text, parameters: try boundParameters(), timeout: timeout,
                 header: { columns in
-                    let started = RowPrinter(format: format, columns: columns)
+                    let started = output.printer(columns: columns)
                     try started.start()
                     printer = started
                 },

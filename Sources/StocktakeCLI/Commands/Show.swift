@@ -21,7 +21,7 @@ extension StocktakeCommand {
 
         static let configuration = CommandConfiguration(
             commandName: "show",
-            abstract: "Show one project in full: fields, links with titles, prizes and the batches that wrote it.",
+            abstract: "Show one project in full: fields, links with titles, prizes and every batch that changed it.",
             discussion: """
                 The external id matches ignoring case. A missing id exits with status 1.
 
@@ -81,8 +81,8 @@ extension StocktakeCommand {
             add("prizes", details.prizes.map { "\($0.year)  \($0.category.code)  \($0.result.rawValue)" })
             add("created_at", details.project.createdAt)
             add("updated_at", details.project.updatedAt)
-            add("created_batch", batchLine(details.project.createdBatchID, details.createdBatch))
-            add("last_batch", batchLine(details.project.batchID, details.lastBatch))
+            // Every batch that wrote the project, with what it changed (the created and last batch among them).
+            add("history", details.history.map(historyLine))
             let width = entries.map(\.key.count).max() ?? 0
             var out = ""
             for entry in entries {
@@ -97,10 +97,15 @@ extension StocktakeCommand {
             return out
         }
 
-        private static func batchLine(_ id: Int64?, _ batch: ImportBatch?) -> String? {
-            guard let id else { return nil }
-            guard let batch else { return String(id) }
-            return "\(id)  \(batch.kind.rawValue)" + (batch.fileName.map { " \($0)" } ?? "") + "  \(batch.startedAt)"
+        /// `batch 2  updated status, title  projects second.csv line 4  2026-01-02T…`
+        private static func historyLine(_ entry: ProjectDetails.HistoryEntry) -> String {
+            var line = "batch \(entry.batchID)  \(entry.kind.rawValue)"
+            if !entry.changedFields.isEmpty { line += " " + entry.changedFields.joined(separator: ", ") }
+            if let batch = entry.batch {
+                line += "  \(batch.kind.rawValue)" + (batch.fileName.map { " \($0)" } ?? "") + (entry.line.map { " line \($0)" } ?? "")
+                line += "  \(batch.startedAt)"
+            }
+            return line
         }
 
         static func json(_ details: ProjectDetails) -> JSONNode {
@@ -146,6 +151,13 @@ extension StocktakeCommand {
                 ("updated_at", .string(details.project.updatedAt)),
                 ("created_batch", batch(details.project.createdBatchID, details.createdBatch)),
                 ("last_batch", batch(details.project.batchID, details.lastBatch)),
+                ("history", .array(details.history.map { entry in
+                    .object([
+                        ("batch", batch(entry.batchID, entry.batch)), ("change", .string(entry.kind.rawValue)),
+                        ("line", entry.line.map { .integer(Int64($0)) } ?? .null),
+                        ("changed", .array(entry.changedFields.map(JSONNode.string))),
+                    ])
+                })),
             ])
         }
     }

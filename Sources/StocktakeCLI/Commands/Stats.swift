@@ -56,15 +56,14 @@ extension StocktakeCommand {
         func execute() throws {
             let catalog = try globals.open(.read)
             defer { catalog.close() }
-            let filter = try filters.filter(catalog.reference)
+            let filter = try filters.filter(catalog)
             let statistics = Statistics(catalog: catalog)
-            let format = output.resolvedFormat
             if matrix {
-                try Self.print(try statistics.matrix(filter: filter), share: share, format: format)
+                try Self.print(try statistics.matrix(filter: filter), share: share, output: output)
             } else if dimensions.count == 2 {
-                try Self.print(try statistics.crossTab(dimensions[0], dimensions[1], filter: filter), share: share, format: format)
+                try Self.print(try statistics.crossTab(dimensions[0], dimensions[1], filter: filter), share: share, output: output)
             } else {
-                try Self.print(try statistics.facet(by: dimensions[0], filter: filter).sorted(by: sort ?? .code), share: share, format: format)
+                try Self.print(try statistics.facet(by: dimensions[0], filter: filter).sorted(by: sort ?? .code), share: share, output: output)
             }
         }
 
@@ -73,7 +72,7 @@ extension StocktakeCommand {
             .real(whole == 0 ? 0 : (Double(part) * 1000 / Double(whole)).rounded() / 10)
         }
 
-        static func print(_ facet: Facet, share: Bool, format: OutputFormat) throws {
+        static func print(_ facet: Facet, share: Bool, output: OutputOptions) throws {
             let columns = [facet.dimension.columnName, "label", "projects"] + (share ? ["share"] : [])
             var rows = facet.rows.map { row in
                 [Cell.text(row.value.code), .text(row.value.label), .integer(Int64(row.projects))]
@@ -84,11 +83,17 @@ extension StocktakeCommand {
                     + (share ? [percent(facet.unassignedCount, of: facet.projectCount)] : []))
             }
             rows.append([.null, .text("(total)"), .integer(Int64(facet.projectCount))] + (share ? [percent(facet.projectCount, of: facet.projectCount)] : []))
-            try RowPrinter.print(format: format, columns: columns, rows: rows)
+            try output.print(columns: columns, rows: rows)
         }
 
-        static func print(_ table: CrossTab, share: Bool, format: OutputFormat) throws {
-            let columns = [table.rowDimension.columnName] + table.columns.map { table.columnDimension.heading(for: $0) } + ["total"]
+        static func print(_ table: CrossTab, share: Bool, output: OutputOptions) throws {
+            // A table on a terminal heads its columns with the bare codes (`4`, not `SDG 4`): the
+            // 17 SDG columns of the matrix then fit 100 columns, and the key column names the axes.
+            let onTerminal = output.resolvedFormat == .table
+            let keyHeading = onTerminal
+                ? "\(table.rowDimension.columnName) \\ \(table.columnDimension.columnName)" : table.rowDimension.columnName
+            let headings = table.columns.map { onTerminal ? $0.code : table.columnDimension.heading(for: $0) }
+            let columns = [keyHeading] + headings + ["total"]
             var rows: [[Cell]] = []
             for (index, value) in table.rows.enumerated() {
                 let cells = table.counts[index].map { share ? percent($0, of: table.rowTotals[index]) : Cell.integer(Int64($0)) }
@@ -96,7 +101,7 @@ extension StocktakeCommand {
             }
             let totals = table.columnTotals.map { share ? percent($0, of: table.projectCount) : Cell.integer(Int64($0)) }
             rows.append([.text("(total)")] + totals + [.integer(Int64(table.projectCount))])
-            try RowPrinter.print(format: format, columns: columns, rows: rows)
+            try output.print(columns: columns, rows: rows)
         }
     }
 }

@@ -55,6 +55,8 @@ enum Cell: Sendable, Equatable {
 final class RowPrinter {
     let format: OutputFormat
     let columns: [String]
+    /// CSV/TSV: print the header line (`--no-header` turns it off).
+    let header: Bool
     private let sink: FileSink
     private var rowCount = 0
     private let csvWriter: CSVWriter
@@ -63,26 +65,33 @@ final class RowPrinter {
     private var tableWindowRows: [[String]]? = []
     private let tableWindow: Int
     private var table: TableLayout?
+    /// Per column: every value seen in the window was a number (nil before the first value).
+    private var numericColumns: [Bool?]
+    /// Where the "table does not fit" note goes (stderr; a test may collect it).
+    private let note: (String) -> Void
 
     /// Rows a table is sized from: enough to see typical widths, few enough to start printing at once.
     static let defaultTableWindow = 200
 
     init(
-        format: OutputFormat, columns: [String], sink: FileSink = .standardOutput(), terminalWidth: Int? = nil,
-        tableWindow: Int = RowPrinter.defaultTableWindow
+        format: OutputFormat, columns: [String], header: Bool = true, sink: FileSink = .standardOutput(),
+        terminalWidth: Int? = nil, tableWindow: Int = RowPrinter.defaultTableWindow, note: @escaping (String) -> Void = printError
     ) {
         self.format = format
         self.columns = columns
+        self.header = header
         self.sink = sink
-        self.csvWriter = CSVWriter(delimiter: format == .tsv ? UInt8(ascii: "\t") : UInt8(ascii: ","))
+        self.csvWriter = format == .tsv ? .tsv : .csv
         self.terminalWidth = terminalWidth ?? Terminal.width()
         self.tableWindow = max(1, tableWindow)
+        self.numericColumns = Array(repeating: nil, count: columns.count)
+        self.note = note
     }
 
     func start() throws {
         switch format {
         case .csv, .tsv:
-            try sink.withBuffer { csvWriter.append(record: columns, to: &$0) }
+            if header { try sink.withBuffer { csvWriter.append(record: columns, to: &$0) } }
         case .json:
             try sink.write("[")
         case .markdown:
@@ -118,6 +127,13 @@ final class RowPrinter {
             if let table {
                 try sink.write(table.line(cells))
             } else {
+                for (index, cell) in row.enumerated() where index < numericColumns.count {
+                    switch cell {
+                    case .null: break
+                    case .integer, .real: numericColumns[index] = numericColumns[index] ?? true
+                    default: numericColumns[index] = false
+                    }
+                }
                 tableWindowRows?.append(cells)
                 if rowCount + 1 >= tableWindow { try startTable() }
             }
@@ -128,8 +144,14 @@ final class RowPrinter {
     private func startTable() throws {
         let window = tableWindowRows ?? []
         tableWindowRows = nil
-        let layout = TableLayout(columns: columns, sizedBy: window, width: terminalWidth)
+        let layout = TableLayout(columns: columns, sizedBy: window, width: terminalWidth, numeric: numericColumns.map { $0 ?? false })
         table = layout
+        if layout.neededWidth > terminalWidth {
+            note("""
+                the table needs \(layout.neededWidth) columns and the terminal has \(terminalWidth), so its lines wrap; \
+                --format csv (or tsv, json) prints every value in full
+                """)
+        }
         try sink.write(layout.header())
         for cells in window { try sink.write(layout.line(cells)) }
         // Show the first screen now, not when the output buffer fills.
@@ -149,8 +171,8 @@ final class RowPrinter {
     }
 
     /// Prints a whole result in one call.
-    static func print(format: OutputFormat, columns: [String], rows: [[Cell]]) throws {
-        let printer = RowPrinter(format: format, columns: columns)
+    static func print(format: OutputFormat, header: Bool = true, columns: [String], rows: [[Cell]]) throws {
+        let printer = RowPrinter(format: format, columns: columns, header: header)
         try printer.start()
         for row in rows { try printer.add(row) }
         try printer.finish()
@@ -192,34 +214,55 @@ enum Terminal {
     }
 }
 
-/// A plain-text table sized to the terminal: long cells are cut with "…", line breaks shown as "↵",
-/// control characters as escapes. The key column (`external_id`) is never cut: a longer id than the
-/// sized rows had shifts the rest of its line rather than lose the characters that identify it.
+/// A plain-text table sized to the terminal: long text cells are cut with "…", line breaks shown as
+/// "↵", control characters as escapes, numbers right-aligned.
+///
+/// The key column (`external_id`, else the first column: a batch number, an Action Line, a table
+/// name) is never cut, and neither is a number: a cut id or count reads as another one. A longer
+/// value than the sized rows had shifts the rest of its line rather than lose characters. Text
+/// columns give up width first, widest first, but not below `minimumTextWidth` (or their header):
+/// five characters (`proj…`, `2026…`) say nothing. A table that still does not fit is printed
+/// whole, lines wrapping, and `neededWidth` tells the printer to say so.
 struct TableLayout {
     let columns: [String]
     let widths: [Int]
-    /// The index of `external_id`, when printed.
+    /// The index of the column never cut.
     let keyColumn: Int?
+    /// Columns whose values are all numbers: right-aligned, never cut.
+    let numeric: [Bool]
+    /// The width of a line at these widths.
+    let neededWidth: Int
 
     static let keyColumnName = "external_id"
+    static let minimumTextWidth = 12
+    static let gap = 2
 
     /// Sizes the columns to fit `rows` (already `displayed(_:)`) and the terminal's `width`.
-    init(columns: [String], sizedBy rows: [[String]], width: Int) {
-        self.columns = columns.map(Self.displayed)
-        let keyColumn = columns.firstIndex(of: Self.keyColumnName)
+    init(columns: [String], sizedBy rows: [[String]], width: Int, numeric: [Bool]? = nil) {
+        let headers = columns.map(Self.displayed)
+        self.columns = headers
+        let keyColumn = columns.firstIndex(of: Self.keyColumnName) ?? (columns.isEmpty ? nil : 0)
         self.keyColumn = keyColumn
-        var widths = self.columns.map { Terminal.displayWidth($0) }
+        let numeric = numeric ?? Array(repeating: false, count: columns.count)
+        self.numeric = numeric
+        var widths = headers.map { Terminal.displayWidth($0) }
         for row in rows {
             for (index, cell) in row.enumerated() { widths[index] = max(widths[index], Terminal.displayWidth(cell)) }
         }
-        // Shrink the widest column until the table fits (2 spaces between columns); the key column last.
-        let available = max(width, columns.count * 6)
-        while widths.reduce(0, +) + 2 * (columns.count - 1) > available {
-            let shrinkable = widths.indices.filter { $0 != keyColumn && widths[$0] > 5 }
+        let floors = widths.indices.map { index in
+            index == keyColumn || numeric[index]
+                ? widths[index] : min(widths[index], max(Self.minimumTextWidth, Terminal.displayWidth(headers[index])))
+        }
+        let gaps = Self.gap * max(0, columns.count - 1)
+        // Shrink the widest text column, one character at a time, until the table fits or every
+        // text column is at its floor.
+        while widths.reduce(0, +) + gaps > width {
+            let shrinkable = widths.indices.filter { widths[$0] > floors[$0] }
             guard let widest = shrinkable.max(by: { widths[$0] < widths[$1] }) else { break }
             widths[widest] -= 1
         }
         self.widths = widths
+        neededWidth = widths.reduce(0, +) + gaps
     }
 
     /// A cell as a table shows it: one line, control characters escaped.
@@ -238,11 +281,19 @@ struct TableLayout {
         guard !columns.isEmpty else { return "" }
         var parts: [String] = []
         for (index, cell) in cells.enumerated() {
-            let fitted = index == keyColumn ? cell : Self.fit(cell, to: widths[index])
-            let padding = index == cells.count - 1 ? 0 : widths[index] - Terminal.displayWidth(fitted)
-            parts.append(fitted + String(repeating: " ", count: max(0, padding)))
+            let whole = index == keyColumn || (index < numeric.count && numeric[index])
+            let fitted = whole ? cell : Self.fit(cell, to: widths[index])
+            let padding = String(repeating: " ", count: max(0, widths[index] - Terminal.displayWidth(fitted)))
+            if index < numeric.count && numeric[index] {
+                parts.append(padding + fitted)
+            } else {
+                parts.append(index == cells.count - 1 ? fitted : fitted + padding)
+            }
         }
-        return parts.joined(separator: "  ") + "\n"
+        // Empty cells at the end of a line would leave trailing blanks.
+        var line = parts.joined(separator: "  ")
+        while line.utf8.last == UInt8(ascii: " ") { line.removeLast() }
+        return line + "\n"
     }
 
     static func oneLine(_ text: String) -> String {

@@ -2,7 +2,7 @@
 public enum ExportFormat: String, Sendable, CaseIterable {
     /// RFC 4180, CRLF, the import's canonical header and forms: re-imports unchanged.
     case csv
-    /// The same rules with TAB as the delimiter.
+    /// The same rules with TAB as the delimiter, lines ending in LF.
     case tsv
     /// One JSON array of objects.
     case json
@@ -32,6 +32,8 @@ public struct ExportOptions: Sendable {
     /// Prefix cells that spreadsheets would run as formulas with `'` (CSV/TSV). Changes the data:
     /// such a file no longer re-imports byte for byte.
     public var excelSafe = false
+    /// CSV/TSV: the header line first. Off for tools that read rows only (`while read`).
+    public var header = true
     /// JSON: titles next to the link codes (`action_line_titles`, `sdg_titles`, …).
     public var labels = false
 

@@ -123,7 +123,7 @@ public struct ProjectExporter {
         var ids: [Int] = []
         var items: [[UInt8]] = []
         var summary = ExportSummary()
-        try sink.withBuffer { encoder.start(byteOrderMark: options.byteOrderMark, into: &$0) }
+        try sink.withBuffer { encoder.start(byteOrderMark: options.byteOrderMark, header: options.header, into: &$0) }
 
         /// Writes the project under `projects`.
         func writeProject(_ buffer: inout [UInt8]) throws {
@@ -266,7 +266,7 @@ public struct ProjectExporter {
         }
         var encoder = RecordEncoder(format: options.format, columns: columns.map(\.0), excelSafe: options.excelSafe)
         var summary = ExportSummary()
-        try sink.withBuffer { encoder.start(byteOrderMark: options.byteOrderMark, into: &$0) }
+        try sink.withBuffer { encoder.start(byteOrderMark: options.byteOrderMark, header: options.header, into: &$0) }
         while try statement.step() {
             try sink.withBuffer { buffer in
                 for (index, column) in columns.enumerated() {

@@ -20,7 +20,7 @@ struct RecordEncoder {
         self.format = format
         self.columns = columns
         self.excelSafe = excelSafe && format.isDelimited
-        csv = CSVWriter(delimiter: format == .tsv ? UInt8(ascii: "\t") : UInt8(ascii: ","))
+        csv = format == .tsv ? .tsv : .csv
         jsonKeys = columns.enumerated().map { index, column in
             var key: [UInt8] = index == 0 ? [UInt8(ascii: "{")] : [UInt8(ascii: ",")]
             JSONText.appendString(column, to: &key)
@@ -30,12 +30,12 @@ struct RecordEncoder {
         scratch.reserveCapacity(256)
     }
 
-    /// The byte order mark (when asked), the header or the opening bracket.
-    func start(byteOrderMark: Bool, into buffer: inout [UInt8]) {
+    /// The byte order mark (when asked), the header (unless `header` is false) or the opening bracket.
+    func start(byteOrderMark: Bool, header: Bool = true, into buffer: inout [UInt8]) {
         switch format {
         case .csv, .tsv:
             if byteOrderMark { buffer.append(contentsOf: [0xEF, 0xBB, 0xBF]) }
-            csv.append(record: columns, to: &buffer)
+            if header { csv.append(record: columns, to: &buffer) }
         case .json:
             buffer.append(UInt8(ascii: "["))
         case .ndjson:

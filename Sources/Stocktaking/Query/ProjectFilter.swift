@@ -115,7 +115,13 @@ public struct ProjectFilter: Sendable, Equatable {
             clauses.append("\(alias).batch_id IN (\(placeholders(importBatchIDs.count)))")
             arguments += importBatchIDs.map { .integer($0) }
         }
-        if let search, let plan = SearchPlan(search, rawFTS: searchUsesFTSSyntax) {
+        if let search {
+            // A search with no word (`-`, `""`) names nothing: `ProjectFilterRequest` refuses it, and a
+            // filter built directly matches no row rather than silently every row.
+            guard let plan = SearchPlan(search, rawFTS: searchUsesFTSSyntax) else {
+                clauses.append("0")
+                return (clauses.joined(separator: " AND "), arguments)
+            }
             if let match = plan.ftsQuery, !ftsMatchedByJoin {
                 clauses.append("\(alias).id IN (SELECT rowid FROM project_fts WHERE project_fts MATCH ?)")
                 arguments.append(.text(match))
@@ -136,12 +142,16 @@ public struct ProjectFilter: Sendable, Equatable {
 ///
 /// Words in scripts without spaces between words (Chinese, Japanese, Thai…) are indexed by the
 /// unicode61 tokenizer as one long token per run, so an FTS query cannot find a word inside a run;
-/// those terms fall back to a substring scan (`instr`). Every other term goes to FTS5 as a quoted
-/// string, so punctuation, hyphens and AND/OR/NOT are taken literally.
+/// those terms fall back to a substring scan (`instr`). Symbols such as emoji are not indexed at all
+/// (unicode61 keeps only letters, numbers and private-use characters), so a term made of symbols
+/// and no word is a substring scan too. Every other term goes to FTS5 as a quoted string, so
+/// punctuation, hyphens and AND/OR/NOT are taken literally; a term with neither a word nor a symbol
+/// (`-`, `*`, `" "`) would match nothing in FTS5 and is left out.
 public struct SearchPlan: Sendable, Equatable {
     public let ftsQuery: String?
     public let substringTerms: [String]
 
+    /// Nil when `text` has nothing to search for: no word and no symbol (or, raw, only white space).
     public init?(_ text: String, rawFTS: Bool) {
         if rawFTS {
             guard ValueParsers.hasContent(text) else { return nil }
@@ -154,13 +164,43 @@ public struct SearchPlan: Sendable, Equatable {
         for term in Self.terms(of: text) {
             if term.unicodeScalars.contains(where: Self.isUnsegmentedScript) {
                 substrings.append(term)
-            } else {
+            } else if term.unicodeScalars.contains(where: Self.isIndexed) {
                 ftsTerms.append("\"" + term.replacingEvery("\"", with: "\"\"") + "\"")
+            } else if term.unicodeScalars.contains(where: Self.isSymbol) {
+                // U+FE0F asks for the emoji look of the character before it; text holds that
+                // character with or without it, so the scan looks for the character alone.
+                substrings.append(String(String.UnicodeScalarView(term.unicodeScalars.filter { $0 != "\u{FE0E}" && $0 != "\u{FE0F}" })))
             }
         }
         guard !ftsTerms.isEmpty || !substrings.isEmpty else { return nil }
         ftsQuery = ftsTerms.isEmpty ? nil : ftsTerms.joined(separator: " ")
         substringTerms = substrings
+    }
+
+    /// Why `text` cannot be searched for, or nil when it can: the usage error `--search` reports.
+    public static func refusal(of text: String, rawFTS: Bool) -> ResolutionError? {
+        guard SearchPlan(text, rawFTS: rawFTS) == nil else { return nil }
+        return ResolutionError(
+            "no word to search for",
+            suggestion: "the search ignores punctuation and spacing; give at least one word, number or emoji")
+    }
+
+    /// The characters the unicode61 tokenizer keeps in tokens by default: letters, numbers and
+    /// private-use characters (categories L*, N*, Co; https://sqlite.org/fts5.html#unicode61_tokenizer).
+    static func isIndexed(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+             .decimalNumber, .letterNumber, .otherNumber, .privateUse:
+            true
+        default:
+            false
+        }
+    }
+
+    /// Emoji and other pictographic symbols (category So), which no tokenizer category list keeps
+    /// apart from the words they touch.
+    static func isSymbol(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .otherSymbol
     }
 
     /// Words split on white space; a "quoted phrase" stays one term.

@@ -9,8 +9,7 @@ public struct StocktakeCommand: ParsableCommand {
         commandName: "stocktake",
         abstract: "Manage the WSIS Stocktaking Database in SQLite: import, query, export.",
         discussion: """
-            The database is --db PATH, else $STOCKTAKE_DB, else ./stocktaking.db. --db may be given before
-            or after the subcommand name.
+            The database is --db PATH, else $STOCKTAKE_DB, else ./stocktaking.db. --db may be given before or after the subcommand name.
 
             \(ExitStatus.table)
             """,

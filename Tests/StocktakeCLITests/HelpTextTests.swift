@@ -26,7 +26,8 @@ import TestSupport
                     // Later lines of a paragraph are examples or table rows (indented), or follow a line ending in ':'.
                     let indented = line.hasPrefix(" ")
                     let afterIntro = lines[index - 1].hasSuffix(":")
-                    let listItem = line.hasPrefix("- ") || line.first?.isNumber == true
+                    // A line of its own per option (`--out files are…`) or list item is a paragraph of one line.
+                    let listItem = line.hasPrefix("- ") || line.hasPrefix("--") || line.first?.isNumber == true
                     #expect(indented || afterIntro || listItem, "\(command._commandName): hand-wrapped line \"\(line)\"")
                 }
             }

@@ -7,16 +7,9 @@ extension StocktakeCommand {
             commandName: "backup",
             abstract: "Copy the database to a file, consistently, while others keep reading and writing.",
             discussion: """
-                Uses SQLite's online backup API into a temporary file next to PATH, checks the copy with
-                PRAGMA integrity_check, then renames it over PATH (mode 0600, or --mode). PATH holds either its
-                previous contents or a complete, checked copy. PATH follows the rules of `export --out`: - writes
-                the copy to standard output, a device or FIFO receives it as a stream, and the database itself is
-                refused.
+                Uses SQLite's online backup API into a temporary file next to PATH, checks the copy with PRAGMA integrity_check, then renames it over PATH (mode 0600, or --mode). PATH holds either its previous contents or a complete, checked copy. PATH follows the rules of `export --out`: - writes the copy to standard output, a device or FIFO receives it as a stream, and the database itself is refused.
 
-                --keep N also writes PATH.stocktake-backup.json (the database, time, size and sha256 of the
-                copy) and removes all but the newest N backups of the same database in PATH's directory that
-                have such a record and still match its size and sha256. Files without a record (copies made by
-                hand, backups written without --keep) are never removed, whatever their names.
+                --keep N also writes PATH.stocktake-backup.json (the database, time, size and sha256 of the copy) and removes all but the newest N backups of the same database in PATH's directory that have such a record and still match its size and sha256. Files without a record (copies made by hand, backups written without --keep) are never removed, whatever their names.
 
                 Examples:
                   stocktake backup /srv/backups/stocktaking-$(date +%F).db --keep 14 --mode 0640

@@ -14,29 +14,15 @@ extension StocktakeCommand {
             commandName: "export",
             abstract: "Export projects (or prizes, organizations, import batches) as CSV, TSV, JSON or NDJSON, or write a nightly bundle.",
             discussion: """
-                CSV and TSV use the import's canonical header and forms (links as ';' lists, absent values empty,
-                RFC 4180 quoting; CSV lines end in CRLF, TSV lines in LF), ordered by external_id: an exported file imports back unchanged.
-                JSON and NDJSON write links as arrays and absent values as null, keys in a fixed order.
-                --out files are written atomically: on any failure the previous file is left as it was. A symlink
-                is followed (its target is replaced, the link kept); a device or FIFO (/dev/null, a named pipe) is
-                written in place; a directory, socket or block device is refused (exit 64), and so is an output
-                that is the database, its -wal, -shm or -journal file.
+                CSV and TSV use the import's canonical header and forms (links as ';' lists, absent values empty, RFC 4180 quoting; CSV lines end in CRLF, TSV lines in LF), ordered by external_id: an exported file imports back unchanged. JSON and NDJSON write links as arrays and absent values as null, keys in a fixed order.
+                --out files are written atomically: on any failure the previous file is left as it was. A symlink is followed (its target is replaced, the link kept); a device or FIFO (/dev/null, a named pipe) is written in place; a directory, socket or block device is refused (exit 64), and so is an output that is the database, its -wal, -shm or -journal file.
 
-                --since-batch N exports the projects written by batches after N, plus a tombstone for each
-                external_id deleted since (a row with only external_id and deleted=true); the project filters
-                apply to the live rows, tombstones are always listed.
-                --excel-safe prefixes cells starting with = + - @ TAB or CR with ' so spreadsheets do not run
-                them as formulas; it changes the data, so such a file does not re-import byte for byte.
+                --since-batch N exports the projects written by batches after N, plus a tombstone for each external_id deleted since (a row with only external_id and deleted=true); the project filters apply to the live rows, tombstones are always listed.
+                --excel-safe prefixes cells starting with = + - @ TAB or CR with ' so spreadsheets do not run them as formulas; it changes the data, so such a file does not re-import byte for byte.
 
-                --bundle DIR writes projects.csv, projects.ndjson, prizes.csv, the statistics tables and
-                manifest.json (schema version, generation time, last batch, rows, bytes and sha256 per file),
-                all from one read transaction, into DIR/<UTC timestamp>/, then points DIR/latest at it.
-                --bom and --excel-safe apply to every CSV file of the bundle, --labels to projects.ndjson; the
-                manifest records them, and the tool's version. SHA256SUMS lists every file's checksum:
-                `cd DIR/latest && sha256sum -c SHA256SUMS` verifies a copy. --keep N removes older bundles
-                this tool wrote (a directory whose manifest.json names stocktake and lists exactly its
-                files), never anything else in DIR. --if-changed writes nothing (exit 0, a note on stderr)
-                when the newest bundle in DIR records the database's current last import batch.
+                --bundle DIR writes projects.csv, projects.ndjson, prizes.csv, the statistics tables and manifest.json (schema version, generation time, last batch, rows, bytes and sha256 per file), all from one read transaction, into DIR/<UTC timestamp>/, then points DIR/latest at it.
+                --bom and --excel-safe apply to every CSV file of the bundle, --labels to projects.ndjson; the manifest records them, and the tool's version. SHA256SUMS lists every file's checksum:
+                `cd DIR/latest && sha256sum -c SHA256SUMS` verifies a copy. --keep N removes older bundles this tool wrote (a directory whose manifest.json names stocktake and lists exactly its files), never anything else in DIR. --if-changed writes nothing (exit 0, a note on stderr) when the newest bundle in DIR records the database's current last import batch.
 
                 Files are 0600 and bundle directories 0700 unless --mode says otherwise (e.g. --mode 0640:
                 files 0640, directories 0750), whatever the umask and whatever mode a replaced file had.

@@ -21,21 +21,11 @@ extension StocktakeCommand {
             commandName: "find",
             abstract: "List the projects that match the filters.",
             discussion: """
-                Filters combine with AND; repeating a filter, or giving a comma list, means OR. A value is first
-                looked up whole, so names with commas work ("Korea, Republic of"); only a value that names
-                nothing whole is split on its commas. An unknown
-                filter value is a usage error (exit 64) with a suggestion. --action-line C7 matches all eight
-                C7 applications.
+                Filters combine with AND; repeating a filter, or giving a comma list, means OR. A value is first looked up whole, so names with commas work ("Korea, Republic of"); only a value that names nothing whole is split on its commas. An unknown filter value is a usage error (exit 64) with a suggestion. --action-line C7 matches all eight C7 applications.
 
-                --search looks in title, description and organization through the full-text index, ignoring
-                case and accents; the text is taken literally (punctuation, quotes, AND/OR/NOT), and rows come
-                out by relevance unless --sort is given. Chinese, Japanese and Thai words, which the index
-                cannot split out of a run of text, are found by a substring scan instead, and so are emoji and
-                other symbols, which the index leaves out. A search with no word, number or symbol (--search '',
-                '-', '""') is a usage error (exit 64).
+                --search looks in title, description and organization through the full-text index, ignoring case and accents; the text is taken literally (punctuation, quotes, AND/OR/NOT), and rows come out by relevance unless --sort is given. Chinese, Japanese and Thai words, which the index cannot split out of a run of text, are found by a substring scan instead, and so are emoji and other symbols, which the index leaves out. A search with no word, number or symbol (--search '', '-', '""') is a usage error (exit 64).
 
-                Link columns (countries, regions, action_lines, sdgs, gdc_objectives, prizes) print as ';'
-                lists in text formats and as arrays in JSON.
+                Link columns (countries, regions, action_lines, sdgs, gdc_objectives, prizes) print as ';' lists in text formats and as arrays in JSON.
 
                 Examples:
                   stocktake find --action-line C5 --sdg 4 --active-in 2020 --limit 50
@@ -69,7 +59,7 @@ extension StocktakeCommand {
         var count = false
 
         @Option(help: ArgumentHelp(
-            "With --fts-syntax: interrupt the search after this many seconds, printing included (default \(Int(ReadOnlySQL.defaultTimeout))).",
+            "With --fts-syntax: interrupt the search after this many seconds, printing included.",
             valueName: "seconds"))
         var timeout: Double = ReadOnlySQL.defaultTimeout
 

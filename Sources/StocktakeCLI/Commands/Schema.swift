@@ -8,9 +8,7 @@ extension StocktakeCommand {
             commandName: "schema",
             abstract: "List the tables, views and columns you can query with `stocktake sql`, one line each.",
             discussion: """
-                Read from the database itself, so it matches the schema version of the file given with --db.
-                A table's own row has an empty column; its columns follow, in order. The tool's internal
-                bookkeeping tables and FTS5's storage tables are left out.
+                Read from the database itself, so it matches the schema version of the file given with --db. A table's own row has an empty column; its columns follow, in order. The tool's internal bookkeeping tables and FTS5's storage tables are left out.
 
                 Examples:
                   stocktake schema

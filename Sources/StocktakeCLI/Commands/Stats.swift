@@ -10,14 +10,9 @@ extension StocktakeCommand {
             commandName: "stats",
             abstract: "Count projects per Action Line, SDG, region, year…, cross two dimensions, or print the WSIS–SDG matrix.",
             discussion: """
-                Takes every filter of `find`. A project linked to two values counts once in each, so the rows can
-                add up to more than the number of projects; the (total) row gives the distinct projects (what
-                `find --count` prints for the same filters) and (none) those with no value at all. Closed sets
-                list every value, zero counts included (the 18 leaf Action Lines, 17 SDGs, 5 GDC objectives,
-                regions, stakeholder types, statuses, coverages, prize results).
+                Takes every filter of `find`. A project linked to two values counts once in each, so the rows can add up to more than the number of projects; the (total) row gives the distinct projects (what `find --count` prints for the same filters) and (none) those with no value at all. Closed sets list every value, zero counts included (the 18 leaf Action Lines, 17 SDGs, 5 GDC objectives, regions, stakeholder types, statuses, coverages, prize results).
 
-                --by year counts the year submitted; --by active-year counts a project in every year it ran
-                (start ≤ year ≤ end, or up to this year while ongoing without an end date).
+                --by year counts the year submitted; --by active-year counts a project in every year it ran (start ≤ year ≤ end, or up to this year while ongoing without an end date).
 
                 Examples:
                   stocktake stats --by action-line --sort count

@@ -132,9 +132,7 @@ final class ProjectRowHandler: ImportRowHandler {
             return write ? .unchanged : .validated
         }
         // An earlier copy that was not written (unchanged, or invalid) is only in the temporary table.
-        if unwrittenCount > 0, let firstLine = try database.scalarInt(
-            "SELECT line FROM temp.import_unwritten WHERE external_id = ?", [.text(record.externalID)])
-        {
+        if unwrittenCount > 0, let firstLine = try unwrittenLine(of: record.externalID) {
             return duplicate(firstLine: firstLine)
         }
         switch try repository.save(record, over: existing, batchID: batchID, now: now, sourceLine: line) {
@@ -171,7 +169,15 @@ final class ProjectRowHandler: ImportRowHandler {
             unwrittenCount += 1
             return nil
         }
-        return try database.scalarInt("SELECT line FROM temp.import_unwritten WHERE external_id = ?", [.text(externalID)])
+        return try unwrittenLine(of: externalID)
+    }
+
+    /// The line of the remembered unwritten copy of `externalID`, if any (cached: it runs per row).
+    private func unwrittenLine(of externalID: String) throws -> Int? {
+        let lookup = try database.cachedStatement("SELECT line FROM temp.import_unwritten WHERE external_id = ?")
+        try lookup.bind(externalID, at: 1)
+        defer { lookup.reset() }
+        return try lookup.step() ? lookup.int(at: 0) : nil
     }
 
     private func duplicateProblem(externalID: String, line: Int, firstLine: Int?) -> ImportProblem {

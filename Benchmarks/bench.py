@@ -16,8 +16,9 @@ normalization pipeline). Queries, exports and re-imports use the canonical set.
 It builds the release binary (unless --binary is given), generates the data sets with the repo's
 generator (Fixtures/generate.py) into Benchmarks/data/ (not committed), runs every benchmark of the
 chosen suites --runs times alternating stocktake and its sqlite3 reference, and prints one Markdown
-table: median and min–max wall time of the whole process, the ratio of the medians, and peak resident
-memory (from /usr/bin/time). Each run starts from a fresh copy of its database, made outside the timing.
+table: median and min–max wall time of the whole process, the ratio of the medians, peak resident
+memory and the median CPU time, user + system, all threads (from /usr/bin/time: on a shared, loaded
+machine the CPU time moves less than the wall time). Each run starts from a fresh copy of its database, made outside the timing.
 
 The sqlite3 references are the nearest C-speed equivalents, written out below (REFERENCE_*).
 """
@@ -152,10 +153,11 @@ FROM project_flat ORDER BY external_id"""
 
 
 def run_timed(command, stdin_text=None, cwd=None, accept=(0,)):
-    """Runs a command under /usr/bin/time; returns (seconds, peak KiB). `accept`: the exit statuses
+    """Runs a command under /usr/bin/time; returns (seconds, peak KiB, CPU seconds: user + system,
+    all threads). `accept`: the exit statuses
     that are not a failure (an import with --skip-invalid that skipped rows exits 2)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as timing:
-        full = ["/usr/bin/time", "-f", "%e %M", "-o", timing.name] + command
+        full = ["/usr/bin/time", "-f", "%e %M %U %S", "-o", timing.name] + command
         started = time.perf_counter()
         result = subprocess.run(full, input=stdin_text, text=True, cwd=cwd,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -163,7 +165,9 @@ def run_timed(command, stdin_text=None, cwd=None, accept=(0,)):
         if result.returncode not in accept:
             sys.exit(f"benchmark command failed ({result.returncode}): {' '.join(command)}\n{result.stderr[-2000:]}")
         fields = timing.read().split()
-        return elapsed, int(fields[-1]) if fields else 0
+        if len(fields) < 4:
+            return elapsed, 0, 0.0
+        return elapsed, int(fields[-3]), float(fields[-2]) + float(fields[-1])
 
 
 def median_range(values):
@@ -211,24 +215,28 @@ class Harness:
     def compare_many(self, label, ours, references, runs):
         """One table row per (label, callable) in `references`, all against the same runs of `ours`:
         each round runs ours, then every reference once, in order."""
-        our_times, our_memory = [], []
-        theirs = [([], []) for _ in references]
+        our_times, our_memory, our_cpu = [], [], []
+        theirs = [([], [], []) for _ in references]
         for _ in range(runs):
-            seconds, kib = ours()
+            seconds, kib, cpu = ours()
             our_times.append(seconds)
             our_memory.append(kib)
-            for (_, reference), (times, memory) in zip(references, theirs):
-                seconds, kib = reference()
+            our_cpu.append(cpu)
+            for (_, reference), (times, memory, cpus) in zip(references, theirs):
+                seconds, kib, cpu = reference()
                 times.append(seconds)
                 memory.append(kib)
+                cpus.append(cpu)
         mine = median_range(our_times)
         if not references:
-            self.rows_out.append({"label": label, "ours": mine, "ours_kib": max(our_memory)})
+            self.rows_out.append({"label": label, "ours": mine, "ours_kib": max(our_memory),
+                                  "ours_cpu": statistics.median(our_cpu)})
             print(f"  {label}: {mine[0]:.3f} s", file=sys.stderr)
-        for (reference_label, _), (times, memory) in zip(references, theirs):
+        for (reference_label, _), (times, memory, cpus) in zip(references, theirs):
             other = median_range(times)
             row = {"label": label, "ours": mine, "ours_kib": max(our_memory), "reference": other,
-                   "reference_label": reference_label, "ratio": mine[0] / other[0], "reference_kib": max(memory)}
+                   "reference_label": reference_label, "ratio": mine[0] / other[0], "reference_kib": max(memory),
+                   "ours_cpu": statistics.median(our_cpu), "reference_cpu": statistics.median(cpus)}
             self.rows_out.append(row)
             print(f"  {label}: {mine[0]:.3f} s vs {other[0]:.3f} s {reference_label} ({row['ratio']:.2f}×)",
                   file=sys.stderr)
@@ -346,16 +354,16 @@ class Harness:
             f"median of {runs} runs (whole process, wall clock); load average (1, 5, 15 min) "
             f"{self.load_at_start} at the start, {'%.2f, %.2f, %.2f' % os.getloadavg()} at the end.",
             "",
-            "| benchmark | stocktake median (min–max) | reference | reference median (min–max) | ratio | stocktake peak RSS |",
-            "|---|---|---|---|---|---|",
+            "| benchmark | stocktake median (min–max) | reference | reference median (min–max) | ratio | stocktake peak RSS | CPU s, stocktake / reference |",
+            "|---|---|---|---|---|---|---|",
         ]
         for row in self.rows_out:
             ours = "%.3f s (%.3f–%.3f)" % row["ours"]
             if "reference" in row:
                 theirs = "%.3f s (%.3f–%.3f)" % row["reference"]
-                lines.append(f"| {row['label']} | {ours} | {row['reference_label']} | {theirs} | {row['ratio']:.2f}× | {row['ours_kib'] / 1024:.0f} MiB |")
+                lines.append(f"| {row['label']} | {ours} | {row['reference_label']} | {theirs} | {row['ratio']:.2f}× | {row['ours_kib'] / 1024:.0f} MiB | {row['ours_cpu']:.2f} / {row['reference_cpu']:.2f} |")
             else:
-                lines.append(f"| {row['label']} | {ours} | – | – | – | {row['ours_kib'] / 1024:.0f} MiB |")
+                lines.append(f"| {row['label']} | {ours} | – | – | – | {row['ours_kib'] / 1024:.0f} MiB | {row['ours_cpu']:.2f} / – |")
         return "\n".join(lines)
 
 

@@ -6,8 +6,10 @@ Usage:
                                 [--datasets canonical,realistic] [--memory-rows 1000000] [--binary PATH]
 
 With no arguments it does everything: the import, query and export suites on 1,200 and 100,000 rows,
-and the memory suite (import and exports, one run each) on 1,000,000 rows: about five minutes on two
-cores once the data sets exist (generating them, the first time, takes longer).
+and the memory suite (import and exports, one run each) on 1,000,000 rows. That took about three
+minutes on two idle cores before the realistic data set and the SQL normalization reference were added;
+the import suite alone at 100,000 rows now takes 12-18 minutes on a loaded 2-core machine (the whole
+default run was not timed since). Generating the data sets, the first time, takes longer.
 The import suite runs on two generated data sets (--datasets): canonical (codes, 1-3 links of each
 kind per row) and realistic (3-6 Action Lines, 2-5 SDGs, 1-3 countries per row, written as titles and
 aliases, ~1% of rows with one problem, imported with --skip-invalid: exit status 2 expected); each

@@ -3,7 +3,7 @@
 
 Usage
 -----
-    python3 Fixtures/generate.py projects --rows N [--seed S] [--style messy|canonical] [--out FILE|-]
+    python3 Fixtures/generate.py projects --rows N [--seed S] [--style messy|canonical|realistic] [--out FILE|-]
     python3 Fixtures/generate.py prizes   --rows N --projects P [--seed S] [--style messy|canonical] [--out FILE|-]
 
 Defaults: --seed 2025, --style messy, --out - (standard output).
@@ -28,6 +28,13 @@ Guarantees
   independent generator draws the spellings).  Two things are lossy in messy
   style: ~10% of start_date values are reduced to a bare year, and ~12% of
   organization names get stray spaces or upper case.
+* Realistic style (projects only; the benchmark's link-heavy set) is the canonical output for the
+  same seed with more links and staff spellings, drawn by a third independent generator: 3-6 Action
+  Lines and 2-5 SDGs per row (countries as canonical: 1-3, or INTERNATIONAL), every list item
+  written in one of the spellings of realistic_spellings() (codes, titles, aliases, older titles,
+  "SDG 4: Quality Education", "KOREA (REP. OF)", ISO alpha-3 ...), stakeholder types by alias, and
+  ~1% of rows with exactly one problem (an unknown Action Line, SDG or country, an impossible date,
+  an end date before the start, a bad e-mail address): import it with --skip-invalid (exit 2).
 
 projects columns
 ----------------
@@ -630,6 +637,44 @@ class Vocab:
             self.country_messy.append((iso2, iso3, names, itu or names[0].upper()))
 
 
+def realistic_spellings() -> dict[str, list[tuple[str, int]]]:
+    """Every spelling the realistic style writes in a list or stakeholder cell, by kind, with the
+    index it stands for: 'al' -> position in AL_CODES, 'sdg' -> goal number, 'gdc' -> objective
+    number, 'country' -> position in COUNTRIES (-1: INTERNATIONAL), 'st' -> position in ST_CANON.
+    Canonical spellings are included, so one table maps both the canonical and the realistic set
+    (Benchmarks/bench.py builds its SQL reference's mapping table from this)."""
+    out = {"al": [], "sdg": [], "gdc": [], "country": [], "st": []}
+    for a, code in enumerate(AL_CODES):
+        forms = list(dict.fromkeys(al_messy_forms(code) + REALISTIC_AL_EXTRA.get(code, [])))
+        out["al"].extend((f, a) for f in forms)
+    for n in range(1, 18):
+        forms = [str(n), f"SDG {n}", f"SDG{n}", f"Goal {n}", f"SDG {n}: {SDG_TITLES[n - 1]}", SDG_TITLES[n - 1]]
+        out["sdg"].extend((f, n) for f in forms)
+    for g in range(1, 6):
+        out["gdc"].extend([(str(g), g), (f"Objective {g}", g)])
+    for c, (iso2, iso3, _region, names, itu) in enumerate(COUNTRIES):
+        forms = list(dict.fromkeys([iso2, iso3] + names + [itu or names[0].upper()]))
+        out["country"].extend((f, c) for f in forms)
+    out["country"].extend([("INTERNATIONAL", -1), ("International", -1)])
+    for t, canon in enumerate(ST_CANON):
+        out["st"].extend((f, t) for f in dict.fromkeys([canon] + ST_ALIASES[t]))
+    return out
+
+
+# Older titles and title aliases the importer knows (Migrations/0002_reference_data.sql).
+REALISTIC_AL_EXTRA = {
+    "C1": ["The role of governments and all stakeholders in the promotion of ICTs for development"],
+    "C2": ["Information and communication infrastructure: an essential foundation for the Information Society"],
+    "C4": ["Capacity-building", "C4. Capacity-building"],
+}
+# One problem each, on ~1% of rows: (column, value or None for "see below").
+REALISTIC_PROBLEMS = [
+    ("action_lines", "C12"), ("action_lines", "C7 e-tourism"), ("sdgs", "SDG 18"),
+    ("countries", "Atlantis"), ("start_date", "2019-02-30"), ("start_date", "31/12/2019"),
+    ("end_date", None), ("contact_email", "contact at example.org"),
+]
+
+
 def cumulative(weights):
     acc, out = 0, []
     for w in weights:
@@ -678,6 +723,24 @@ def generate_projects(rows: int, seed: int, style: str, out) -> None:
     R = rng.random
     M = mrng.random
     messy = style == "messy"
+    realistic = style == "realistic"
+    if realistic:
+        xrng = Random(f"stocktake-projects-realistic:{seed}")
+        X = xrng.random
+        spellings = realistic_spellings()
+        al_forms = [[] for _ in AL_CODES]
+        for f, a in spellings["al"]:
+            al_forms[a].append(f)
+        sdg_forms = [[] for _ in range(18)]
+        for f, n in spellings["sdg"]:
+            sdg_forms[n].append(f)
+        country_forms = [[] for _ in COUNTRIES]
+        for f, c in spellings["country"]:
+            if c >= 0:
+                country_forms[c].append(f)
+        st_forms = [[] for _ in ST_CANON]
+        for f, t in spellings["st"]:
+            st_forms[t].append(f)
     bis = bisect.bisect_right
 
     orgs, org_slugs, n_orgs = v.orgs, v.org_slugs, len(v.orgs)
@@ -867,7 +930,48 @@ def generate_projects(rows: int, seed: int, style: str, out) -> None:
         submitted_s = dates[submitted - DATE_BASE]
 
         # --- rendering -------------------------------------------------------------------
-        if not messy:
+        if realistic:
+            stakeholder = "" if st_empty else st_forms[stype][int(X() * len(st_forms[stype]))]
+            if cidx is None:
+                items = ["INTERNATIONAL"]
+            else:
+                items = [country_forms[c][int(X() * len(country_forms[c]))] for c in cidx]
+            x = X()
+            k = 3 if x < 0.30 else (4 if x < 0.65 else (5 if x < 0.85 else 6))
+            als = als[:]
+            while len(als) < k:
+                a = int(X() * 18)
+                if a not in als:
+                    als.append(a)
+            k = 2 + int(X() * 4)
+            sdgs = sdgs[:]
+            while len(sdgs) < k:
+                n = 1 + int(X() * 17)
+                if n not in sdgs:
+                    sdgs.append(n)
+            al_items = [al_forms[a][int(X() * len(al_forms[a]))] for a in als]
+            sdg_items = [sdg_forms[n][int(X() * len(sdg_forms[n]))] for n in sdgs]
+            gdc_s = ";".join(str(g) if X() < 0.6 else f"Objective {g}" for g in gdc)
+            if X() < 0.01:
+                column, bad = REALISTIC_PROBLEMS[int(X() * len(REALISTIC_PROBLEMS))]
+                if column == "action_lines":
+                    al_items[int(X() * len(al_items))] = bad
+                elif column == "sdgs":
+                    sdg_items[int(X() * len(sdg_items))] = bad
+                elif column == "countries":
+                    items[int(X() * len(items))] = bad
+                elif column == "start_date":
+                    start_s = bad
+                elif column == "end_date":
+                    before = start - DATE_BASE - 1 - int(X() * 300)
+                    end_s = dates[before] if before >= 0 else "2004-06-30"   # before the start
+                else:
+                    email = bad
+            sep = ";" if X() < 0.7 else "; "
+            countries = sep.join(items)
+            action_lines = sep.join(al_items)
+            sdg_s = sep.join(sdg_items)
+        elif not messy:
             stakeholder = "" if st_empty else ST_CANON[stype]
             if cidx is None:
                 countries = "INTERNATIONAL"
@@ -1031,8 +1135,8 @@ def main(argv=None) -> int:
     for sp in (pp, pz):
         sp.add_argument("--rows", type=non_negative, required=True, help="number of data rows")
         sp.add_argument("--seed", type=int, default=2025, help="random seed (default 2025)")
-        sp.add_argument("--style", choices=["messy", "canonical"], default="messy",
-                        help="value spellings (default messy)")
+        sp.add_argument("--style", choices=["messy", "canonical"] + (["realistic"] if sp is pp else []), default="messy",
+                        help="value spellings (default messy); realistic: link-heavy, staff spellings, ~1%% bad rows")
         sp.add_argument("--out", default="-", help="output file, '-' for standard output (default)")
     pz.add_argument("--projects", type=non_negative, required=True,
                     help="number of projects: external_ids are drawn from WSIS-0000000001..WSIS-<P>")

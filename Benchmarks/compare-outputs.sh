@@ -23,6 +23,10 @@ mkdir -p "$root/Benchmarks/data"
 "$before" --db "$work/sample.db" import "$root/Fixtures/projects-sample.csv" >/dev/null
 "$before" --db "$work/sample.db" import --kind prizes "$root/Fixtures/prizes-sample.csv" >/dev/null
 "$before" --db "$work/generated.db" import "$generated" >/dev/null
+# A second batch that changes rows, and a deletion, so --since-batch, tombstones and show's history have content.
+python3 "$root/Fixtures/generate.py" projects --rows 2000 --seed 2026 --style canonical --out "$work/changed.csv"
+"$before" --db "$work/generated.db" import "$work/changed.csv" >/dev/null
+"$before" --db "$work/generated.db" delete WSIS-0000000007 >/dev/null
 
 commands=()
 for format in csv tsv json ndjson; do

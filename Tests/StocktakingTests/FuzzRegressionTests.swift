@@ -1,4 +1,5 @@
 import CSV
+import DatabaseTestSupport
 import Foundation
 import Stocktaking
 import Testing

@@ -65,12 +65,16 @@ let package = Package(
             dependencies: ["TestSupport", "SQLite", "Stocktaking"],
             path: "Tests/DatabaseTestSupport"
         ),
+        // What each fuzzer checks for one input: Tests/Fuzz/run.sh builds them into the libFuzzer
+        // targets, and the fuzz regression tests replay the kept inputs with the same code.
+        .target(name: "CSVReaderFuzzChecks", dependencies: ["CSV"], path: "Tests/Fuzz/CSVReaderFuzzChecks"),
+        .target(name: "ResolverFuzzChecks", dependencies: ["Stocktaking"], path: "Tests/Fuzz/ResolverFuzzChecks"),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport", "DatabaseTestSupport"]),
-        .testTarget(name: "CSVTests", dependencies: ["CSV", "TestSupport"]),
+        .testTarget(name: "CSVTests", dependencies: ["CSV", "TestSupport", "CSVReaderFuzzChecks"]),
         .testTarget(name: "SafeTextTests", dependencies: ["SafeText"]),
         .testTarget(
             name: "StocktakingTests",
-            dependencies: ["Stocktaking", "SQLite", "CSV", "TestSupport", "DatabaseTestSupport"]
+            dependencies: ["Stocktaking", "SQLite", "CSV", "TestSupport", "DatabaseTestSupport", "ResolverFuzzChecks"]
         ),
         .testTarget(
             name: "StocktakeCLITests",

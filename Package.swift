@@ -18,6 +18,14 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         .target(name: "SQLite", dependencies: ["CSQLite", "Digest"]),
+        // Expat (Debian: libexpat1-dev), the streaming XML parser, and minizip over zlib (libminizip-dev,
+        // zlib1g-dev), the zip directory and inflater: what an .xlsx workbook is made of. Only the
+        // Workbook target imports them; release builds link their static archives like SQLite's.
+        .systemLibrary(name: "CExpat", pkgConfig: "expat", providers: [.apt(["libexpat1-dev"])]),
+        .systemLibrary(name: "CMinizip", pkgConfig: "minizip", providers: [.apt(["libminizip-dev", "zlib1g-dev"])]),
+        // Streaming reader of .xlsx workbooks: sheets, shared strings, dates, cell values as text.
+        // Knows nothing of SQLite or projects.
+        .target(name: "Workbook", dependencies: ["CExpat", "CMinizip"]),
         // SHA-256 for migration checksums, import batch fingerprints and bundle manifests.
         .target(name: "Digest"),
         // Streaming RFC 4180 reader and writer over bytes; knows nothing of SQLite or projects.
@@ -26,7 +34,7 @@ let package = Package(
         .target(name: "SafeText"),
         .target(
             name: "Stocktaking",
-            dependencies: ["SQLite", "CSV", "Digest", "SafeText"],
+            dependencies: ["SQLite", "CSV", "Digest", "SafeText", "Workbook"],
             plugins: ["EmbedMigrationsPlugin"]
         ),
         .target(
@@ -72,6 +80,7 @@ let package = Package(
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport", "DatabaseTestSupport"]),
         .testTarget(name: "CSVTests", dependencies: ["CSV", "TestSupport", "CSVReaderFuzzChecks"]),
         .testTarget(name: "SafeTextTests", dependencies: ["SafeText"]),
+        .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "TestSupport"]),
         .testTarget(
             name: "StocktakingTests",
             dependencies: ["Stocktaking", "SQLite", "CSV", "TestSupport", "DatabaseTestSupport", "ResolverFuzzChecks"]

@@ -138,6 +138,32 @@ def sample():
     book.close()
 
 
+def prizes():
+    """Fixtures/prizes-sample.csv saved as a workbook, years as numbers (as typed into Excel)."""
+    book = xlsxwriter_book("prizes-sample.xlsx")
+    sheet = book.add_worksheet("Prizes")
+    with open(os.path.join(HERE, "prizes-sample.csv"), newline="", encoding="utf-8") as handle:
+        for row, record in enumerate(csv.reader(handle)):
+            for column, value in enumerate(record):
+                if value.isdigit() and row > 0:
+                    sheet.write_number(row, column, int(value))
+                elif value:
+                    sheet.write_string(row, column, value)
+    book.close()
+
+
+def stray_value():
+    """A value right of the header's last column, in a sheet whose name needs quoting."""
+    book = xlsxwriter_book("stray-value.xlsx")
+    sheet = book.add_worksheet("Project list")
+    for index, name in enumerate(["external_id", "title", "action_lines"]):
+        sheet.write_string(0, index, name)
+    sheet.write_row(1, 0, ["V-1", "Fine", "C1"])
+    sheet.write_row(2, 0, ["V-2", "Stray value two columns right", "C1", None, "note"])
+    sheet.write_row(3, 0, ["V-3", "Bad action line", "C99"])
+    book.close()
+
+
 # Hand-made zips around one hostile part.
 
 CONTENT_TYPES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -223,5 +249,7 @@ if __name__ == "__main__":
     dates_1900()
     openpyxl_cells()
     sample()
+    prizes()
+    stray_value()
     hostile()
     legacy_and_encrypted()

@@ -63,7 +63,7 @@ import TestSupport
         "import": [
             "<file>", "--kind", "--delimiter", "--tsv", "--encoding", "--replace-invalid", "--max-field-size", "--map",
             "--ignore-unknown-columns", "--generate-ids", "--date-format", "--list-separator", "--trim-text", "--skip-invalid",
-            "--rejects", "--report", "--dry-run", "--insert-only", "--quiet",
+            "--rejects", "--report", "--sheet", "--sheet-index", "--header-row", "--dry-run", "--insert-only", "--quiet",
         ],
         "imports list": outputOptions,
         "imports show": ["<batch>"] + outputOptions,

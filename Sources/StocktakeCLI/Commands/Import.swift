@@ -19,9 +19,9 @@ extension StocktakeCommand {
     struct Import: StocktakeSubcommand {
         static let configuration = CommandConfiguration(
             commandName: "import",
-            abstract: "Import a CSV file of projects (or prizes) into the database, all or nothing.",
+            abstract: "Import a CSV file or an Excel workbook (.xlsx) of projects (or prizes) into the database, all or nothing.",
             discussion: """
-                The whole file is validated and written in one transaction. If any row is invalid, nothing is written, every problem is listed as FILE:LINE (ID): column NAME: value "…": problem; suggestion, and the exit status is 65. The delimiter (comma, semicolon, tab or pipe) is recognised from the header unless --delimiter or --tsv is given. With --skip-invalid the valid rows are imported, the rest rejected (exit 2). Rows upsert by external_id: new ids insert, known ids update, identical rows are counted as unchanged. Every import is recorded as a batch (`stocktake imports`).
+                The whole file is validated and written in one transaction. If any row is invalid, nothing is written, every problem is listed as FILE:LINE (ID): column NAME: value "…": problem; suggestion, and the exit status is 65. The delimiter (comma, semicolon, tab or pipe) is recognised from the header unless --delimiter or --tsv is given. With --skip-invalid the valid rows are imported, the rest rejected (exit 2). An .xlsx workbook is recognised by its content: the first visible sheet with values is read (or --sheet, --sheet-index), its header is the first row with values (or --header-row), and problems are located by cell, FILE:Sheet1!C12. Rows upsert by external_id: new ids insert, known ids update, identical rows are counted as unchanged. Every import is recorded as a batch (`stocktake imports`).
 
                 Projects columns: \(ProjectColumn.fileColumns.map(\.rawValue).joined(separator: ",")) (required: \(ProjectColumn.matcher.requiredNames.joined(separator: ", "))). Prizes columns: year,category,external_id,result.
 
@@ -30,12 +30,13 @@ extension StocktakeCommand {
                   stocktake import --kind prizes Fixtures/prizes-sample.csv
                   stocktake import --generate-ids ITU --map "Project Name=title" export.csv
                   stocktake import --skip-invalid --rejects rejects.csv --report report.json staff.csv
+                  stocktake import --sheet Projects --header-row 3 submissions.xlsx
                 """)
 
         @OptionGroup var globals: GlobalOptions
 
-        @Argument(help: ArgumentHelp("The CSV file to import, or - for standard input.", valueName: "file"),
-                  completion: .file(extensions: ["csv", "tsv", "txt"]))
+        @Argument(help: ArgumentHelp("The CSV file or .xlsx workbook to import, or - for standard input.", valueName: "file"),
+                  completion: .file(extensions: ["csv", "tsv", "txt", "xlsx"]))
         var file: String
 
         @Option(help: "What the file holds: projects or prizes.")
@@ -85,6 +86,15 @@ extension StocktakeCommand {
         @Option(help: ArgumentHelp("Write every problem and the summary as JSON to this file (- for standard output).", valueName: "path"))
         var report: String?
 
+        @Option(help: ArgumentHelp("Workbook: the sheet to read, by name (default: the first visible sheet with values).", valueName: "name"))
+        var sheet: String?
+
+        @Option(help: ArgumentHelp("Workbook: the sheet to read, by position (1 is the first tab).", valueName: "n"))
+        var sheetIndex: Int?
+
+        @Option(help: ArgumentHelp("Workbook: the row holding the column names, when title rows are above it (default: the first row with values).", valueName: "n"))
+        var headerRow: Int?
+
         @Flag(help: "Validate and run the write path, report what would happen, then roll back.")
         var dryRun = false
 
@@ -113,6 +123,11 @@ extension StocktakeCommand {
                 throw ValidationError("--max-field-size must be from 1 to \(Self.maximumFieldSize) (MiB), got \(maxFieldSize)")
             }
             if tsv && delimiter != nil { throw ValidationError("give either --tsv or --delimiter, not both") }
+            if sheet != nil && sheetIndex != nil { throw ValidationError("give either --sheet or --sheet-index, not both") }
+            if let sheetIndex, sheetIndex < 1 { throw ValidationError("--sheet-index counts from 1, got \(sheetIndex)") }
+            if let headerRow, !(1...1_048_576).contains(headerRow) {
+                throw ValidationError("--header-row must be a row number from 1 to 1048576, got \(headerRow)")
+            }
             if kind == .prizes {
                 // Prize rows have no ids to generate, dates, lists or free text, and always upsert.
                 let projectsOnly = [
@@ -175,6 +190,9 @@ extension StocktakeCommand {
             options.insertOnly = insertOnly
             options.rejectsPath = rejects
             options.reportPath = report
+            options.sheetName = sheet
+            options.sheetIndex = sheetIndex
+            options.headerRow = headerRow
 
             // Before the database is opened (and perhaps created): the outputs must not overwrite it,
             // the file being imported, or each other.
@@ -210,6 +228,9 @@ extension StocktakeCommand {
                 if summary.warnings > 0 { line += ", \(summary.warnings) warning(s)" }
                 if summary.delimiterDetected && summary.delimiter != UInt8(ascii: ",") {
                     line += " [" + Self.delimiterName(summary.delimiter) + "-separated, recognised from the header]"
+                }
+                if let sheet = summary.sheet, !summary.sheetChosen, summary.nonEmptySheetCount > 1 {
+                    line += " [sheet \(TerminalText.quoted(sheet)), the first of \(summary.nonEmptySheetCount) sheets with values; choose with --sheet]"
                 }
                 line += dryRun ? " (dry run: nothing written)" : " (batch \(summary.batchID.map(String.init) ?? "-"))"
                 line += " in " + fixed(summary.seconds, 2) + " s"

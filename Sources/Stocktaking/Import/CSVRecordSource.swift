@@ -15,18 +15,12 @@ final class CSVRecordSource<Base: ByteSource>: RecordSource {
         delimiter = options.dialect.delimiter
     }
 
-    /// Opens `source` as CSV after looking at its first bytes: a workbook or other container is
-    /// refused with what to do instead, and, when `options.detectsDelimiter`, the delimiter is
-    /// taken from the header line (the one that splits it into the most known column names).
-    static func open(
-        _ source: Base, options: inout ImportOptions, knownColumns: ([String]) -> Int
-    ) throws(RecordSourceFailure) -> CSVRecordSource<PeekingByteSource<Base>> {
-        let peeking: PeekingByteSource<Base>
-        do {
-            peeking = try PeekingByteSource(base: source, limit: InputSniffer.peekLimit)
-        } catch {
-            throw RecordSourceFailure(problem: ImportProblem(line: 0, column: nil, value: nil, problem: String(describing: error)))
-        }
+    /// Opens `peeking` (whose first bytes were looked at) as CSV: a binary container is refused with
+    /// what to do instead, and, when `options.detectsDelimiter`, the delimiter is taken from the
+    /// header line (the one that splits it into the most known column names).
+    static func open<Inner: ByteSource>(
+        _ peeking: PeekingByteSource<Inner>, options: inout ImportOptions, knownColumns: ([String]) -> Int
+    ) throws(RecordSourceFailure) -> CSVRecordSource<PeekingByteSource<Inner>> {
         if let container = InputSniffer.container(peeking.head) {
             throw RecordSourceFailure(problem: ImportProblem(
                 line: 1, column: nil, value: nil, problem: "the file is \(container), not a CSV file",
@@ -39,7 +33,7 @@ final class CSVRecordSource<Base: ByteSource>: RecordSource {
                 options.detectsDelimiter = false  // nothing recognised: read as comma-separated, as before
             }
         }
-        return CSVRecordSource<PeekingByteSource<Base>>(source: peeking, options: options.reader)
+        return CSVRecordSource<PeekingByteSource<Inner>>(source: peeking, options: options.reader)
     }
 
     func readHeader() throws(RecordSourceFailure) -> SourceRecord? {

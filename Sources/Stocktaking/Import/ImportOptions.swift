@@ -1,4 +1,5 @@
 import CSV
+import Workbook
 
 /// Everything that shapes one import, as given on the command line.
 public struct ImportOptions: Sendable {
@@ -27,6 +28,14 @@ public struct ImportOptions: Sendable {
     public var rejectsPath: String?
     /// Where to write the full JSON report.
     public var reportPath: String?
+    /// The workbook sheet to read, by name (`--sheet`) or 1-based position (`--sheet-index`);
+    /// neither: the first visible sheet with values.
+    public var sheetName: String?
+    public var sheetIndex: Int?
+    /// The workbook row holding the header (`--header-row`); nil: the first row with values.
+    public var headerRow: Int?
+    /// What a workbook may inflate to before it is refused as a zip bomb.
+    public var zipLimits = ZipLimits()
 
     public init() {}
 
@@ -49,6 +58,9 @@ public struct ImportOptions: Sendable {
         add("skip_invalid", skipInvalid ? "true" : nil)
         add("insert_only", insertOnly ? "true" : nil)
         add("ignore_unknown_columns", ignoreUnknownColumns ? "true" : nil)
+        add("sheet", sheetName)
+        add("sheet_index", sheetIndex.map(String.init))
+        add("header_row", headerRow.map(String.init))
         for (source, field) in columnMappings.sorted(by: { $0.key < $1.key }) { add("map:" + source, field) }
         buffer.append(UInt8(ascii: "}"))
         return String(decoding: buffer, as: UTF8.self)
@@ -66,6 +78,11 @@ public struct ImportSummary: Sendable, Equatable {
     /// The field delimiter the file was read with, and whether it was recognised from the header.
     public var delimiter = UInt8(ascii: ",")
     public var delimiterDetected = false
+    /// For a workbook: the sheet read, and how many visible sheets have values (when none was
+    /// chosen and several have, the summary names the one read).
+    public var sheet: String?
+    public var nonEmptySheetCount = 0
+    public var sheetChosen = false
 
     public init() {}
 }

@@ -1,13 +1,18 @@
 import SafeText
 
-/// One problem (or warning) found in an input file, located by line and column.
+/// One problem (or warning) found in an input file, located by line and column (CSV) or by cell
+/// (a workbook: `Sheet1!C12`, the reference a person types into Excel's Name Box).
 public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
     public enum Severity: String, Sendable {
         case error, warning
     }
 
     public var severity: Severity
+    /// The line (CSV) or the sheet row (workbook) of the problem.
     public var line: Int
+    /// In a workbook: `Sheet1!C12`, or `Sheet1!12:12` for a problem with the whole row. Shown
+    /// instead of the line, and reported as `cell` instead of `line` in `--report`.
+    public var cell: String?
     /// The column's name as written in the file's header; nil for problems with a whole row.
     public var column: String?
     /// A short excerpt of the offending value.
@@ -33,9 +38,10 @@ public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
         self.init(line: line, column: column, value: value, problem: error.problem, suggestion: error.suggestion)
     }
 
-    /// `LINE (ID): column NAME: value "…": what was wrong; suggestion` (the caller prefixes the file name).
+    /// `LINE (ID): column NAME: value "…": what was wrong; suggestion` (the caller prefixes the file
+    /// name); `Sheet1!C12 (ID): …` in a workbook.
     public var description: String {
-        var text = "\(line)" + (externalID.map { " (\($0))" } ?? "") + ":"
+        var text = (cell ?? "\(line)") + (externalID.map { " (\($0))" } ?? "") + ":"
         if let column { text += " column \(TerminalText.excerpt(column, limit: 40)):" }
         if let value { text += " value \"\(value)\":" }
         text += " " + problem
@@ -46,7 +52,13 @@ public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
     func appendJSON(to buffer: inout [UInt8]) {
         buffer.append(contentsOf: "{\"severity\":".utf8)
         JSONText.appendString(severity.rawValue, to: &buffer)
-        buffer.append(contentsOf: ",\"line\":\(line),\"external_id\":".utf8)
+        if let cell {
+            buffer.append(contentsOf: ",\"cell\":".utf8)
+            JSONText.appendString(cell, to: &buffer)
+            buffer.append(contentsOf: ",\"external_id\":".utf8)
+        } else {
+            buffer.append(contentsOf: ",\"line\":\(line),\"external_id\":".utf8)
+        }
         appendOptional(externalID, to: &buffer)
         buffer.append(contentsOf: ",\"column\":".utf8)
         appendOptional(column, to: &buffer)
@@ -74,10 +86,16 @@ public struct ImportRejected: Error, Sendable, CustomStringConvertible {
     /// Set when the CSV structure broke (an unterminated or stray quote): rows after this line
     /// were not read, so the list of problems may not be complete.
     public var stoppedAtLine: Int? = nil
+    /// The input that stopped is a workbook sheet: `stoppedAtLine` is its last row read.
+    public var stoppedInSheet = false
 
     /// `stopped at line N: …`, the warning that the problem list is incomplete.
     public var stoppedNotice: String? {
-        stoppedAtLine.map { "stopped at line \($0): the rest of the file cannot be read reliably, so later rows were not checked" }
+        stoppedAtLine.map {
+            stoppedInSheet
+                ? "stopped after row \($0) of the sheet: the rest of the workbook cannot be read reliably, so later rows were not checked"
+                : "stopped at line \($0): the rest of the file cannot be read reliably, so later rows were not checked"
+        }
     }
 
     public var description: String {

@@ -1,4 +1,5 @@
 import CSV
+import Glibc
 import SQLite
 
 /// Hears about an import as it runs: problems as they are found, and progress.
@@ -76,13 +77,17 @@ final class ImportRunner<Handler: ImportRowHandler> {
         var warnings = 0
         let report: ImportReportWriter?
         weak var observer: (any ImportObserver)?
+        let locator: ProblemLocator?
 
-        init(report: ImportReportWriter?, observer: (any ImportObserver)?) {
+        init(report: ImportReportWriter?, observer: (any ImportObserver)?, locator: ProblemLocator?) {
             self.report = report
             self.observer = observer
+            self.locator = locator
         }
 
-        func note(_ problem: ImportProblem) throws {
+        func note(_ located: ImportProblem) throws {
+            var problem = located
+            locator?.locate(&problem)
             if problem.severity == .error {
                 errors += 1
                 if shown.count < 20 { shown.append(problem) }
@@ -94,11 +99,13 @@ final class ImportRunner<Handler: ImportRowHandler> {
         }
     }
 
-    /// Imports the rows of `source`, read as the options say (CSV today).
+    /// Imports the rows of `source`, a CSV file or an .xlsx workbook, recognised by content.
+    /// `path` is where `source` was opened, when it is a regular file: a workbook is then read in
+    /// place; without it, a workbook is first spooled to a temporary file (a zip needs random access).
     ///
-    /// Phases: open the input (recognise what it is, which delimiter), read and map the header,
-    /// then read and write the rows in one transaction, then the files that report on it.
-    func run(source: some ByteSource, displayName: String, totalBytes: Int?) throws -> ImportSummary {
+    /// Phases: open the input (recognise what it is, which delimiter or sheet), read and map the
+    /// header, then read and write the rows in one transaction, then the files that report on it.
+    func run(source: some ByteSource, path: String? = nil, displayName: String, totalBytes: Int?) throws -> ImportSummary {
         let started = ContinuousClock.now
         let report = try options.reportPath.map { try ImportReportWriter(path: $0, fileName: displayName) }
         func rejected(_ problem: ImportProblem) -> ImportRejected {
@@ -108,9 +115,7 @@ final class ImportRunner<Handler: ImportRowHandler> {
 
         let records: any RecordSource
         do throws(RecordSourceFailure) {
-            let matcher = handler.matcher
-            let mappings = options.columnMappings
-            records = try CSVRecordSource.open(source, options: &options, knownColumns: { matcher.knownColumnCount($0, userMappings: mappings) })
+            records = try openInput(source, path: path)
         } catch {
             throw rejected(error.problem)
         }
@@ -118,6 +123,7 @@ final class ImportRunner<Handler: ImportRowHandler> {
         summary.dryRun = options.dryRun
         summary.delimiter = options.reader.dialect.delimiter
         summary.delimiterDetected = options.detectsDelimiter
+        records.describe(in: &summary)
 
         // The header decides everything else; a bad one stops the import before any row is read.
         let (header, mapping) = try readHeader(records, report: report, displayName: displayName)
@@ -125,7 +131,7 @@ final class ImportRunner<Handler: ImportRowHandler> {
             try RejectsWriter(path: $0, header: header.fields, errorColumn: mapping.rejectsErrorColumn, format: records.rejectsFormat)
         } : nil
 
-        let log = ProblemLog(report: report, observer: observer)
+        let log = ProblemLog(report: report, observer: observer, locator: records.problemLocator())
         do {
             try writeRows(
                 from: records, header: header, mapping: mapping, rejects: rejects, log: log, summary: &summary,
@@ -142,7 +148,8 @@ final class ImportRunner<Handler: ImportRowHandler> {
             try report?.finish(summary: summary, status: "rejected")
             rejects?.discard()
             throw ImportRejected(
-                fileName: displayName, problems: log.shown, totalProblems: log.errors, summary: summary, stoppedAtLine: stopped.line)
+                fileName: displayName, problems: log.shown, totalProblems: log.errors, summary: summary, stoppedAtLine: stopped.line,
+                stoppedInSheet: stopped.inSheet)
         } catch {
             report?.discard()
             rejects?.discard()
@@ -158,9 +165,82 @@ final class ImportRunner<Handler: ImportRowHandler> {
         return summary
     }
 
+    /// Recognises the input by its first bytes: a zip is read as a workbook, an OLE2 file (.xls,
+    /// encrypted .xlsx) is refused, anything else is read as CSV.
+    private func openInput<Source: ByteSource>(_ source: Source, path: String?) throws(RecordSourceFailure) -> any RecordSource {
+        func failure(_ problem: String, _ suggestion: String? = nil) -> RecordSourceFailure {
+            RecordSourceFailure(problem: ImportProblem(line: 1, column: nil, value: nil, problem: problem, suggestion: suggestion))
+        }
+        let peeking: PeekingByteSource<Source>
+        do {
+            peeking = try PeekingByteSource(base: source, limit: InputSniffer.peekLimit)
+        } catch {
+            throw RecordSourceFailure(problem: ImportProblem(line: 0, column: nil, value: nil, problem: String(describing: error)))
+        }
+        if InputSniffer.isZip(peeking.head) {
+            if let path, Self.isRegularFile(path) {
+                return try WorkbookRecordSource.open(path: path, options: options)
+            }
+            let spooled: String
+            do {
+                spooled = try Self.spool(peeking)
+            } catch {
+                throw failure("cannot copy the workbook from standard input to a temporary file: \(error)")
+            }
+            // The open workbook keeps its descriptor: the name can go at once, also when opening fails.
+            defer { unlink(spooled) }
+            return try WorkbookRecordSource.open(path: spooled, options: options)
+        }
+        if peeking.head.starts(with: InputSniffer.ole2Signature) {
+            let refusal = InputSniffer.compoundFileRefusal(peeking.head)
+            throw failure(refusal.problem, refusal.suggestion)
+        }
+        let matcher = handler.matcher
+        let mappings = options.columnMappings
+        return try CSVRecordSource<PeekingByteSource<Source>>.open(
+            peeking, options: &options, knownColumns: { matcher.knownColumnCount($0, userMappings: mappings) })
+    }
+
+    private static func isRegularFile(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
+    }
+
+    /// Copies `source` to a new temporary file (mode 0600, in `$TMPDIR` or /tmp) and returns its path.
+    private static func spool(_ source: some ByteSource) throws -> String {
+        var source = source
+        let directory = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array((directory + "/stocktake-workbook-XXXXXX").utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else { throw SystemError(operation: "create a temporary file in", path: directory, code: errno) }
+        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        defer { close(descriptor) }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)
+        defer { buffer.deallocate() }
+        do {
+            while true {
+                let count = try source.read(into: buffer)
+                if count == 0 { break }
+                var written = 0
+                while written < count {
+                    let result = write(descriptor, buffer.baseAddress! + written, count - written)
+                    if result < 0 && errno == EINTR { continue }
+                    guard result > 0 else { throw SystemError(operation: "write", path: path, code: errno) }
+                    written += result
+                }
+            }
+        } catch {
+            unlink(path)
+            throw error
+        }
+        return path
+    }
+
     /// The input's structure broke at `line`: nothing after it can be read reliably.
     private struct StoppedReading: Error {
         let line: Int
+        /// A workbook's sheet stopped (its problems are located by cell): `line` is its last row read.
+        let inSheet: Bool
     }
 
     /// Reads the header and maps it to the handler's fields, or rejects the input.
@@ -188,6 +268,9 @@ final class ImportRunner<Handler: ImportRowHandler> {
         } catch {
             var problems = error.problems.map { ImportProblem(line: header.line, column: nil, value: nil, problem: $0) }
             if let hint = records.headerHint(header.fields) { problems[0].suggestion = hint }
+            if let locator = records.problemLocator() {
+                for index in problems.indices { locator.locate(&problems[index]) }
+            }
             throw rejected(problems)
         }
     }
@@ -238,13 +321,17 @@ final class ImportRunner<Handler: ImportRowHandler> {
                     switch item {
                     case .structuralFailure(let problem):
                         try log.note(problem)
-                        throw StoppedReading(line: problem.line)
+                        throw StoppedReading(line: problem.line, inSheet: problem.cell != nil)
                     case .end(let warnings, let unlisted, let digest):
                         for warning in warnings { try log.note(warning) }
                         log.warnings += unlisted
                         sha256 = digest
                         break reading
                     case .row(let line, let rowFields, .invalid(let problems, let key)):
+                        let more = try key.map { try handler.databaseProblems(inRejectedRowWithKey: $0, line: line) } ?? []
+                        (fields, outcome, rowKey) = (rowFields, .rejected(problems + more), key)
+                    case .row(let line, let rowFields, .flagged(let value, let problems)):
+                        let key = handler.rowKey(value)
                         let more = try key.map { try handler.databaseProblems(inRejectedRowWithKey: $0, line: line) } ?? []
                         (fields, outcome, rowKey) = (rowFields, .rejected(problems + more), key)
                     case .row(let line, let rowFields, .valid(let value)):
@@ -317,6 +404,16 @@ final class ImportRunner<Handler: ImportRowHandler> {
                         problem: "the row has \(record.fields.count) fields but the header has \(headerCount)",
                         suggestion: record.fields.count > headerCount
                             ? "a value with a comma or line break must be in double quotes" : "check for a missing delimiter or a stray line break")])
+                } else if !record.problems.isEmpty {
+                    // The source's problems (error cells, formulas without results) stand for their
+                    // columns: what the parser says of the same columns follows from them.
+                    let flagged = Set(record.problems.compactMap(\.column))
+                    switch preparer.prepare(record.fields, line: record.line) {
+                    case .valid(let value), .flagged(let value, _):
+                        prepared = .flagged(value, record.problems)
+                    case .invalid(let problems, let key):
+                        prepared = .invalid(record.problems + problems.filter { !flagged.contains($0.column ?? "") }, key: key)
+                    }
                 } else {
                     prepared = preparer.prepare(record.fields, line: record.line)
                 }

@@ -30,19 +30,21 @@ public struct Importer {
         } catch {
             throw SystemError(operation: "open", path: path, code: errno == 0 ? ENOENT : errno)
         }
-        return try run(source: source, displayName: path, totalBytes: source.fileSize)
+        return try run(source: source, path: path, displayName: path, totalBytes: source.fileSize)
     }
 
-    public func run(source: some ByteSource, displayName: String, totalBytes: Int?) throws -> ImportSummary {
+    /// Imports from `source`; `path` names the regular file it reads, so that a workbook is read in
+    /// place instead of being copied to a temporary file first.
+    public func run(source: some ByteSource, path: String? = nil, displayName: String, totalBytes: Int?) throws -> ImportSummary {
         switch options.kind {
         case .projects:
             let handler = ProjectRowHandler(catalog: catalog, options: options)
             return try ImportRunner(catalog: catalog, options: options, handler: handler, observer: observer)
-                .run(source: source, displayName: displayName, totalBytes: totalBytes)
+                .run(source: source, path: path, displayName: displayName, totalBytes: totalBytes)
         case .prizes:
             let handler = PrizeRowHandler(catalog: catalog, options: options)
             return try ImportRunner(catalog: catalog, options: options, handler: handler, observer: observer)
-                .run(source: source, displayName: displayName, totalBytes: totalBytes)
+                .run(source: source, path: path, displayName: displayName, totalBytes: totalBytes)
         }
     }
 }

@@ -5,19 +5,30 @@ enum InputSniffer {
     /// How far ahead an import looks: enough for any real header line.
     static let peekLimit = 64 << 10
 
-    /// A workbook or other binary container given where CSV is expected, by its signature.
+    /// A zip file: an .xlsx workbook (read as one), or an .ods or other zip (refused by the
+    /// workbook reader, which looks inside). An empty zip starts with its end record.
+    static func isZip(_ head: [UInt8]) -> Bool {
+        head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06])
+    }
+
+    /// An OLE2 compound file: a legacy .xls workbook, or an encrypted (password-protected) .xlsx,
+    /// which Office wraps in one with an `EncryptedPackage` stream.
+    static let ole2Signature: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
+
+    /// What to tell about an OLE2 file: the problem and what to do.
+    static func compoundFileRefusal(_ head: [UInt8]) -> (problem: String, suggestion: String) {
+        // Directory entry names are UTF-16LE.
+        let encryptedPackage = Array("EncryptedPackage".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        if head.firstRange(of: encryptedPackage) != nil {
+            return ("the workbook is password-protected (encrypted)",
+                    "open it in Excel, remove the password (File › Info › Protect Workbook), save it and import that file")
+        }
+        return ("the file is an old-style Excel workbook (.xls, an OLE2 compound file), which cannot be read",
+                "open it in Excel or LibreOffice and save it as .xlsx or CSV, then import that file")
+    }
+
+    /// A binary container given where CSV is expected (workbooks are recognised before this).
     static func container(_ head: [UInt8]) -> String? {
-        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
-            // An .xlsx (Office Open XML) workbook or an .ods spreadsheet is a zip file; a zip file
-            // with the workbook part is almost always Excel's.
-            let text = String(decoding: head.prefix(4096), as: UTF8.self)
-            if text.contains("xl/") || text.contains("[Content_Types].xml") { return "an Excel workbook (.xlsx, a zip file)" }
-            if text.contains("opendocument.spreadsheet") { return "an OpenDocument spreadsheet (.ods, a zip file)" }
-            return "a zip file"
-        }
-        if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-            return "an old-style Excel workbook (.xls, an OLE2 compound file)"
-        }
         if head.starts(with: Array("%PDF".utf8)) { return "a PDF document" }
         return nil
     }

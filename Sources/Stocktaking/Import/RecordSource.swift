@@ -4,6 +4,10 @@ import CSV
 struct SourceRecord: Sendable {
     var fields: [String]
     var line: Int
+    /// Cells the source could not turn into text (a workbook's error values, formulas without a
+    /// saved result), located and named by column; the row is invalid, and the parser's own
+    /// problems with those columns are dropped as consequences.
+    var problems: [ImportProblem] = []
 }
 
 /// The input broke in a way that makes what follows unreadable (an unterminated quote, a byte that
@@ -40,4 +44,32 @@ protocol RecordSource: AnyObject {
     var rejectsFormat: RejectsFormat { get }
     /// Why a header may have failed to map, when the format knows (a wrong delimiter).
     func headerHint(_ header: [String]) -> String?
+    /// Locates problems found in a row by column name (after the header was read): a workbook gives
+    /// them their cell; nil when the line and column name are the location (CSV).
+    func problemLocator() -> ProblemLocator?
+    /// Adds what the summary should say about the input (which sheet was read).
+    func describe(in summary: inout ImportSummary)
+}
+
+extension RecordSource {
+    func problemLocator() -> ProblemLocator? { nil }
+    func describe(in summary: inout ImportSummary) {}
+}
+
+/// Gives a problem located by row and column name the cell reference of a sheet: `Sheet1!C12`,
+/// or `Sheet1!12:12` when it concerns the whole row or a column the header does not have.
+struct ProblemLocator: Sendable {
+    /// The sheet as a reference prefix: `Sheet1!`, `'Project list'!`.
+    let sheetPrefix: String
+    /// Header name → column letters, the first column of that name.
+    let lettersByColumnName: [String: String]
+
+    func locate(_ problem: inout ImportProblem) {
+        guard problem.cell == nil else { return }
+        if let column = problem.column, let letters = lettersByColumnName[column] {
+            problem.cell = sheetPrefix + letters + String(problem.line)
+        } else {
+            problem.cell = sheetPrefix + "\(problem.line):\(problem.line)"
+        }
+    }
 }

@@ -4,6 +4,9 @@ enum PreparedRow<Value: Sendable>: Sendable {
     /// `key` identifies the row when it could be read (a project's external_id), so that a repeated
     /// id is reported even when one of the copies has other problems.
     case invalid([ImportProblem], key: String? = nil)
+    /// Valid as parsed, but its source flagged cells of it (a workbook's error values): rejected
+    /// with those problems, and known by its key like any valid row.
+    case flagged(Value, [ImportProblem])
 }
 
 /// What flows from the reading thread to the writing thread.

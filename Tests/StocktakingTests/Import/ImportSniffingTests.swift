@@ -52,17 +52,21 @@ import Testing
     }
 
     @Test(arguments: [
-        ([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00] + Array("[Content_Types].xml xl/workbook.xml".utf8), "an Excel workbook (.xlsx"),
-        ([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0], "an old-style Excel workbook (.xls"),
-    ] as [([UInt8], String)])
-    func aWorkbookIsNamedAsSuchWithWhatToDo(_ bytes: [UInt8], _ expected: String) throws {
+        // A zip that claims to be a workbook but is cut short: read as one, refused as damaged.
+        ([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00] + Array("[Content_Types].xml xl/workbook.xml".utf8),
+         "the workbook is damaged or incomplete", "open it in Excel and save it again"),
+        ([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0],
+         "the file is an old-style Excel workbook (.xls", "save it as .xlsx or CSV"),
+    ] as [([UInt8], String, String)])
+    func aWorkbookIsRecognisedByContentWhateverItsName(_ bytes: [UInt8], _ expected: String, _ suggestion: String) throws {
         let fixture = try ImportFixture()
         let path = fixture.database.directory.path("submission.csv")  // the extension does not matter
         try Data(bytes + Array(repeating: 0, count: 100)).write(to: URL(fileURLWithPath: path))
         let error = try #require(throws: ImportRejected.self) { try fixture.importFile(path, options: detecting()) }
         #expect(error.problems.count == 1)
-        #expect(error.problems.first?.problem.hasPrefix("the file is " + expected) == true, "\(error.problems)")
-        #expect(error.problems.first?.suggestion?.contains("CSV UTF-8") == true)
+        #expect(error.problems.first?.problem.hasPrefix(expected) == true, "\(error.problems)")
+        #expect(error.problems.first?.suggestion?.contains(suggestion) == true, "\(error.problems)")
         #expect(!error.description.contains("NUL"))
+        #expect(try fixture.count("project") == 0)
     }
 }

@@ -77,10 +77,11 @@ let package = Package(
         // targets, and the fuzz regression tests replay the kept inputs with the same code.
         .target(name: "CSVReaderFuzzChecks", dependencies: ["CSV"], path: "Tests/Fuzz/CSVReaderFuzzChecks"),
         .target(name: "ResolverFuzzChecks", dependencies: ["Stocktaking"], path: "Tests/Fuzz/ResolverFuzzChecks"),
+        .target(name: "WorkbookFuzzChecks", dependencies: ["Workbook", "CMinizip"], path: "Tests/Fuzz/WorkbookFuzzChecks"),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport", "DatabaseTestSupport"]),
         .testTarget(name: "CSVTests", dependencies: ["CSV", "TestSupport", "CSVReaderFuzzChecks"]),
         .testTarget(name: "SafeTextTests", dependencies: ["SafeText"]),
-        .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "TestSupport"]),
+        .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "TestSupport", "WorkbookFuzzChecks"]),
         .testTarget(
             name: "StocktakingTests",
             dependencies: ["Stocktaking", "SQLite", "CSV", "TestSupport", "DatabaseTestSupport", "ResolverFuzzChecks"]

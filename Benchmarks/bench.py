@@ -2,7 +2,7 @@
 """The benchmark harness: stocktake side by side with the sqlite3 CLI on the same generated data.
 
 Usage:
-    python3 Benchmarks/bench.py [--rows 1200,100000] [--runs 5] [--suite import,query,export,memory]
+    python3 Benchmarks/bench.py [--rows 1200,100000] [--runs 5] [--suite import,workbook,query,export,memory]
                                 [--datasets canonical,realistic] [--memory-rows 1000000] [--binary PATH]
 
 With no arguments it does everything: the import, query and export suites on 1,200 and 100,000 rows,
@@ -23,6 +23,11 @@ memory and the median CPU time, user + system, all threads (from /usr/bin/time: 
 machine the CPU time moves less than the wall time). Each run starts from a fresh copy of its database, made outside the timing.
 
 The sqlite3 references are the nearest C-speed equivalents, written out below (REFERENCE_*).
+
+The workbook suite imports the canonical data set saved as .xlsx (by xlsxwriter, with a shared-strings
+table, as Excel writes it; every cell a string) side by side with the same rows as CSV: issue 14 asks
+for at most 1.25x. It is skipped, with a message, when xlsxwriter cannot be imported
+(pip install xlsxwriter).
 """
 import argparse
 import importlib.util
@@ -296,6 +301,50 @@ class Harness:
         self.compare(f"import {rows:,} rows, every row changed", every_row_changed, None, runs)
         self.filled_database = filled
 
+    def workbook(self, rows):
+        """The canonical data set as .xlsx, written once next to the CSV; None without xlsxwriter."""
+        csv_path = self.dataset(rows)
+        path = csv_path[:-len(".csv")] + ".xlsx"
+        if os.path.exists(path):
+            return path
+        try:
+            import csv
+            import xlsxwriter
+        except ImportError:
+            print("xlsxwriter is not installed (pip install xlsxwriter): workbook suite SKIPPED", file=sys.stderr)
+            return None
+        print(f"generating {path} …", file=sys.stderr)
+        book = xlsxwriter.Workbook(path + ".partial", {"strings_to_numbers": False, "strings_to_formulas": False,
+                                                       "strings_to_urls": False})
+        sheet = book.add_worksheet("Projects")
+        with open(csv_path, newline="", encoding="utf-8") as handle:
+            for row, record in enumerate(csv.reader(handle)):
+                for column, value in enumerate(record):
+                    if value:
+                        sheet.write_string(row, column, value)
+        book.close()
+        os.replace(path + ".partial", path)
+        return path
+
+    def workbook_suite(self, rows, runs):
+        workbook = self.workbook(rows)
+        if workbook is None:
+            return
+        csv_path = self.dataset(rows)
+        empty = self.fresh("empty.db")
+        subprocess.run([self.binary, "init", "--db", empty], check=True, stdout=subprocess.DEVNULL)
+
+        def from_workbook():
+            db = self.fresh("workbook.db", template=empty)
+            return run_timed([self.binary, "import", "--quiet", "--db", db, workbook])
+
+        def from_csv():
+            db = self.fresh("csv.db", template=empty)
+            return run_timed([self.binary, "import", "--quiet", "--db", db, csv_path])
+
+        self.compare(f"import {rows:,} rows from .xlsx (shared strings)", from_workbook, from_csv, runs,
+                     reference_label="the same rows from CSV (goal: at most 1.25x)")
+
     def query_suite(self, rows, runs):
         database = getattr(self, "filled_database", None)
         if database is None:
@@ -374,7 +423,8 @@ def main():
     parser.add_argument("--rows", default="1200,100000",
                         help="comma list of data set sizes for the import, query and export suites")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--suite", default="import,query,export,memory", help="comma list of: import, query, export, memory")
+    parser.add_argument("--suite", default="import,workbook,query,export,memory",
+                        help="comma list of: import, workbook, query, export, memory")
     parser.add_argument("--datasets", default="canonical,realistic",
                         help="comma list of the import suite's data sets: canonical, realistic")
     parser.add_argument("--memory-rows", type=int, default=1_000_000)
@@ -387,6 +437,8 @@ def main():
             if "import" in suites:
                 for style in args.datasets.split(","):
                     harness.import_suite(rows, args.runs, style)
+            if "workbook" in suites:
+                harness.workbook_suite(rows, args.runs)
             if "query" in suites:
                 harness.query_suite(rows, args.runs)
             if "export" in suites:

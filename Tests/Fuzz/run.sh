@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Builds and runs the libFuzzer targets.
 #
-#   Tests/Fuzz/run.sh [SECONDS] [TARGET]     TARGET: csv-reader | resolvers | all (default: 60 s, all)
+#   Tests/Fuzz/run.sh [SECONDS] [TARGET]     TARGET: csv-reader | resolvers | workbook | all (default: 60 s, all)
 #
 # The targets are compiled with swiftc directly (not SwiftPM: an executable without `main` would
 # break `swift build`), from the package's own sources, into .build-fuzz/:
-#   Digest, SafeText, CSV, SQLite, Stocktaking as static libraries instrumented with -sanitize=fuzzer,address;
+#   Digest, SafeText, CSV, SQLite, Stocktaking, Workbook as static libraries instrumented with -sanitize=fuzzer,address
+#   (Workbook's C libraries, Expat, minizip and zlib, are the system's, not instrumented);
 #   Stocktaking gets its EmbeddedMigrations.swift from Sources/MigrationEmbedder, as the build plugin does;
 #   CSVReaderFuzzChecks and ResolverFuzzChecks (Tests/Fuzz/*FuzzChecks/: what an input means and what
 #   must hold for it, also SwiftPM targets that the regression tests replay kept inputs with) likewise.
@@ -17,7 +18,7 @@ set -euo pipefail
 
 seconds="${1:-60}"
 target="${2:-all}"
-case "$target" in csv-reader|resolvers|all) ;; *) echo "usage: $0 [SECONDS] [csv-reader|resolvers|all]" >&2; exit 64 ;; esac
+case "$target" in csv-reader|resolvers|workbook|all) ;; *) echo "usage: $0 [SECONDS] [csv-reader|resolvers|workbook|all]" >&2; exit 64 ;; esac
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="$root/.build-fuzz"
@@ -39,7 +40,8 @@ build_module() {
     local lib="$out/lib/lib$name.a"
     if needs_build "$lib" "$@" "$0"; then
         echo "fuzz: compiling $name" >&2
-        "$swiftc" "${flags[@]}" -I Sources/CSQLite -module-name "$name" -emit-library -static \
+        "$swiftc" "${flags[@]}" -I Sources/CSQLite -I Sources/CExpat -I Sources/CMinizip -Xcc -I/usr/include/minizip \
+            -module-name "$name" -emit-library -static \
             -emit-module -emit-module-path "$out/lib/$name.swiftmodule" -o "$lib" "$@"
     fi
 }
@@ -82,13 +84,21 @@ build_resolvers() {
     link_target resolvers Tests/Fuzz/ResolverFuzz.swift -lResolverFuzzChecks -lStocktaking -lSQLite -lCSV -lSafeText -lDigest -lsqlite3
 }
 
+build_workbook() {
+    build_module Workbook Sources/Workbook/*.swift
+    rebuild_after Workbook WorkbookFuzzChecks
+    build_module WorkbookFuzzChecks Tests/Fuzz/WorkbookFuzzChecks/*.swift
+    link_target workbook Tests/Fuzz/WorkbookFuzz.swift -lWorkbookFuzzChecks -lWorkbook -lexpat -lminizip -lz
+}
+
 link_target() {
     local name="$1" harness="$2"; shift 2
     local binary="$out/bin/fuzz-$name"
     if needs_build "$binary" "$harness" "$out/lib" "$0"; then
         echo "fuzz: linking fuzz-$name" >&2
         # ld.gold warns once per ASan helper symbol; those lines say nothing about our code.
-        "$swiftc" "${flags[@]}" -I Sources/CSQLite -L "$out/lib" "$harness" "$@" -o "$binary" \
+        "$swiftc" "${flags[@]}" -I Sources/CSQLite -I Sources/CExpat -I Sources/CMinizip -Xcc -I/usr/include/minizip \
+            -L "$out/lib" "$harness" "$@" -o "$binary" \
             2> >(grep -v "Cannot export local symbol '__asan" >&2)
     fi
 }
@@ -116,6 +126,29 @@ seed_resolvers() {
         i=$((i + 1))
         printf '%s' "$line" > "$corpus/seed-$i"
     done < Tests/Fuzz/resolver-seeds.txt
+}
+
+# Workbook seeds: each small workbook fixture whole (first byte 0), and each one's first sheet as XML
+# (first byte 1, wrapped by the harness), unzipped with Python's zipfile.
+seed_workbook() {
+    local corpus="$out/corpus/workbook"
+    [[ -d "$corpus" ]] && return
+    mkdir -p "$corpus"
+    local i=0 file
+    while IFS= read -r -d '' file; do
+        i=$((i + 1))
+        { printf '\0'; cat "$file"; } > "$corpus/seed-$i"
+        python3 - "$file" "$corpus/seed-$i-sheet" <<'PYTHON' || true
+import sys, zipfile
+try:
+    with zipfile.ZipFile(sys.argv[1]) as archive:
+        data = archive.read("xl/worksheets/sheet1.xml")[:60000]
+except Exception:
+    sys.exit(0)
+with open(sys.argv[2], "wb") as out:
+    out.write(b"\x01" + data)
+PYTHON
+    done < <(find Fixtures/workbooks -type f -size -64k -print0 | sort -z)
 }
 
 status=0
@@ -161,5 +194,10 @@ if [[ "$target" == resolvers || "$target" == all ]]; then
     build_resolvers
     seed_resolvers
     run_target resolvers 1024
+fi
+if [[ "$target" == workbook || "$target" == all ]]; then
+    build_workbook
+    seed_workbook
+    run_target workbook 65536
 fi
 exit $status

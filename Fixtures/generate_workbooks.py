@@ -164,6 +164,19 @@ def stray_value():
     book.close()
 
 
+def long_numeric_ids():
+    """Ids typed into number cells: 16 digits (Excel keeps 15 significant ones: warned), 14 (fine)."""
+    book = xlsxwriter_book("long-numeric-ids.xlsx")
+    sheet = book.add_worksheet("Sheet1")
+    for index, name in enumerate(["external_id", "title", "action_lines"]):
+        sheet.write_string(0, index, name)
+    sheet.write_number(1, 0, 1234567890123456)
+    sheet.write_row(1, 1, ["Sixteen digits", "C1"])
+    sheet.write_number(2, 0, 12345678901234)
+    sheet.write_row(2, 1, ["Fourteen digits", "C1"])
+    book.close()
+
+
 # Hand-made zips around one hostile part.
 
 CONTENT_TYPES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -251,5 +264,6 @@ if __name__ == "__main__":
     sample()
     prizes()
     stray_value()
+    long_numeric_ids()
     hostile()
     legacy_and_encrypted()

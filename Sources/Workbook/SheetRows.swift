@@ -182,7 +182,7 @@ final class SheetCollector: XMLEventHandler {
             if cellStyle < dateStyles.count && dateStyles[cellStyle], let date = CellText.date(serial: number, uses1904: uses1904) {
                 return .text(date)
             }
-            return .text(CellText.number(number))
+            return .number(CellText.number(number))
         }
     }
 

@@ -58,6 +58,9 @@ public final class Workbook {
 /// One cell's content as text, or why it has none that can be imported.
 public enum CellValue: Sendable, Equatable {
     case text(String)
+    /// A number cell (not date-formatted), as its shortest round-trip decimal: text to an import,
+    /// but an id stored as a number may have lost digits (Excel keeps 15 significant digits).
+    case number(String)
     /// An error value (`#N/A`, `#REF!`, `#DIV/0!`).
     case error(String)
     /// A formula whose result was never saved (files written by programs, not by Excel).

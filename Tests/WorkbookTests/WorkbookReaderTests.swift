@@ -29,17 +29,17 @@ struct WorkbookReaderTests {
         // The title row, the header on row 3, two data rows; formatted empty rows are not rows.
         #expect(rows.map(\.number) == [1, 3, 4, 5])
         let first = rows[2].cells.map(\.value)
-        #expect(first[0] == .text("12345"))
+        #expect(first[0] == .number("12345"))
         #expect(first[1] == .text("Rich text title"))  // rich-text runs joined
         #expect(first[2] == .text("  spaces at both edges  "))
         #expect(first[6] == .text("2019-06-01"))
         #expect(first[7] == .text("2024-02-29"))
         let second = rows[3].cells
-        #expect(second[0].value == .text("123456789012"))
+        #expect(second[0].value == .number("123456789012"))
         #expect(second[1].value == .text("Line one\r\nline two"))  // _x000D_ decoded
         #expect(second[6].value == .text("2019"))  // a partial date typed as text stays text
         #expect(second.first { $0.column == 9 }?.value == .text("C6"))  // formula: its saved result
-        #expect(second.first { $0.column == 10 }?.value == .text("5"))
+        #expect(second.first { $0.column == 10 }?.value == .number("5"))
     }
 
     @Test func errorCellsAndFormulasWithoutResults() throws {

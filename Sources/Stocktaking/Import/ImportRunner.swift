@@ -127,6 +127,7 @@ final class ImportRunner<Handler: ImportRowHandler> {
 
         // The header decides everything else; a bad one stops the import before any row is read.
         let (header, mapping) = try readHeader(records, report: report, displayName: displayName)
+        records.headerMapped(identifierColumn: Handler.Field(rawValue: "external_id").flatMap { mapping.index(of: $0) })
         let rejects = try options.skipInvalid ? options.rejectsPath.map {
             try RejectsWriter(path: $0, header: header.fields, errorColumn: mapping.rejectsErrorColumn, format: records.rejectsFormat)
         } : nil

@@ -49,9 +49,12 @@ protocol RecordSource: AnyObject {
     func problemLocator() -> ProblemLocator?
     /// Adds what the summary should say about the input (which sheet was read).
     func describe(in summary: inout ImportSummary)
+    /// Which column holds the rows' ids, once the header is mapped (a workbook checks numbers there).
+    func headerMapped(identifierColumn: Int?)
 }
 
 extension RecordSource {
+    func headerMapped(identifierColumn: Int?) {}
     func problemLocator() -> ProblemLocator? { nil }
     func describe(in summary: inout ImportSummary) {}
 }

@@ -145,6 +145,9 @@ final class WorkbookRecordSource: RecordSource {
                 switch cell.value {
                 case .text(let text):
                     fields[index] = text
+                case .number(let text):
+                    fields[index] = text
+                    if index == identifierColumn { warnIfDigitsMayBeLost(text, cell: reference, line: row.number, column: column) }
                 case .error(let code):
                     var problem = ImportProblem(
                         line: row.number, column: column, value: code, problem: "the cell holds the error value \(code)",
@@ -184,7 +187,33 @@ final class WorkbookRecordSource: RecordSource {
     /// Inflated bytes stand in for bytes read: progress is approximate, but moves.
     var bytesConsumed: Int { min(fileSize, workbook.bytesInflated / 8) }
 
-    func endOfInputWarnings() -> (listed: [ImportProblem], unlisted: Int) { ([], 0) }
+    /// The id column, once the header is mapped: numbers there are checked for lost digits.
+    private var identifierColumn: Int?
+    private var digitWarnings: [ImportProblem] = []
+    private var unlistedDigitWarnings = 0
+
+    func headerMapped(identifierColumn: Int?) {
+        self.identifierColumn = identifierColumn
+    }
+
+    /// Excel keeps 15 significant digits of a number and drops leading zeros: an id typed into a
+    /// number cell with 15 digits or more may already have lost its last ones in the workbook.
+    private func warnIfDigitsMayBeLost(_ text: String, cell: String, line: Int, column: String) {
+        let digits = text.utf8.drop { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "0") }.filter { $0 >= 48 && $0 <= 57 }.count
+        guard digits >= 15 else { return }
+        guard digitWarnings.count < 20 else {
+            unlistedDigitWarnings += 1
+            return
+        }
+        var warning = ImportProblem(
+            severity: .warning, line: line, column: column, value: text,
+            problem: "the id is stored as a number of \(digits) digits; Excel keeps only 15 significant digits (and no leading zeros), so the workbook may already have lost part of it",
+            suggestion: "check it against the source; format the id column as Text in Excel before typing or pasting ids")
+        warning.cell = cell
+        digitWarnings.append(warning)
+    }
+
+    func endOfInputWarnings() -> (listed: [ImportProblem], unlisted: Int) { (digitWarnings, unlistedDigitWarnings) }
 
     func contentDigest() -> String { digest }
 
@@ -216,7 +245,7 @@ final class WorkbookRecordSource: RecordSource {
 
     private static func text(of value: CellValue) -> String {
         switch value {
-        case .text(let text): text
+        case .text(let text), .number(let text): text
         case .error(let code): code
         case .formulaWithoutValue, .unreadable: ""
         }

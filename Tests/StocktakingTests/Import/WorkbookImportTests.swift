@@ -51,6 +51,19 @@ struct WorkbookImportTests {
         #expect(try fixture.count("project") == 0)
     }
 
+    @Test func anIdStoredAsANumberOfFifteenDigitsOrMoreIsWarnedAbout() throws {
+        let fixture = try ImportFixture()
+        var options = ImportOptions()
+        options.reportPath = fixture.database.directory.path("report.json")
+        let summary = try fixture.importFile(Self.workbook("long-numeric-ids.xlsx"), options: options)
+        #expect(summary.counts.inserted == 2)
+        #expect(summary.warnings == 1)
+        #expect(try fixture.rows("SELECT external_id FROM project ORDER BY 1").map { "\($0)" }.count == 2)
+        let report = try String(contentsOfFile: options.reportPath!, encoding: .utf8)
+        #expect(report.contains("\"severity\":\"warning\",\"cell\":\"Sheet1!A2\""), "\(report)")
+        #expect(report.contains("stored as a number of 16 digits; Excel keeps only 15 significant digits"))
+    }
+
     @Test func aHeaderRowThatIsEmptyIsNamed() throws {
         let fixture = try ImportFixture()
         var options = ImportOptions()

@@ -57,6 +57,11 @@ extension OutputRefused: ExitStatusProviding {
     var exitStatus: ExitStatus { .usage }
 }
 
+/// A filter value that names nothing: a usage error, never an empty result.
+extension FilterValueError: ExitStatusProviding {
+    var exitStatus: ExitStatus { .usage }
+}
+
 /// A usage problem found after parsing (e.g. an unknown filter value): exit 64, with a suggestion.
 public struct UsageError: Error, CustomStringConvertible, ExitStatusProviding {
     var exitStatus: ExitStatus { .usage }
@@ -128,6 +133,9 @@ extension StocktakeSubcommand {
         }
         if let error = error as? SQLiteError {
             return error.description
+        }
+        if let error = error as? any SpellableError {
+            return error.message(spelledBy: .commandLine)
         }
         return String(describing: error)
     }

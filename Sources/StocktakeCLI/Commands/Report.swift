@@ -29,7 +29,7 @@ extension StocktakeCommand {
         var out: String = "-"
 
         func execute() throws {
-            let target = try globals.checkedOutputs([("--out", out)])[0]
+            let target = try globals.checkedOutputs([(.out, out)])[0]
             let mode = try permissions.mode(for: target)
             let catalog = try globals.open(.read)
             defer { catalog.close() }

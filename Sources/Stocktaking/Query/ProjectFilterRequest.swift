@@ -30,10 +30,13 @@ public struct ProjectFilterRequest: Sendable, Equatable {
         ProjectFilterOption.all.compactMap { filter in texts[filter.name].map { (filter, $0) } }
     }
 
-    /// The first filter given without the filter it needs (`fts_syntax` without `search`).
+    /// The first filter given without the filter it needs (`fts_syntax` without `search`); a flag
+    /// given as off (`fts_syntax=0`) needs nothing.
     public var unmetRequirement: (filter: ProjectFilterOption, needs: OptionName)? {
-        for (filter, _) in given {
-            if let needed = filter.requires, texts[needed] == nil { return (filter, needed) }
+        for (filter, values) in given {
+            guard let needed = filter.requires, texts[needed] == nil else { continue }
+            if filter.arity == .flag, (try? FilterInput.flag(values, named: filter.name)) == false { continue }
+            return (filter, needed)
         }
         return nil
     }

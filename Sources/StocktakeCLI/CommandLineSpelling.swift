@@ -26,6 +26,8 @@ enum CommandLineSpelling {
             "create it with `stocktake init` (or `stocktake import FILE`), or point --db / STOCKTAKE_DB at an existing one"
         case .readOnlySQL:
             "`stocktake sql` only reads"
+        case .searchWordsAsWritten:
+            "drop \(flag(ProjectFilterOption.ftsSyntax.name)) to search for the words as written"
         }
     }
 }

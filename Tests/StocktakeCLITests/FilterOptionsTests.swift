@@ -48,9 +48,15 @@ import Testing
         #expect(ErrorMessage.text(for: ReadOnlySQLError.positionalParameter, status: .usage).hasSuffix("pass -p name=VALUE"))
     }
 
-    /// The one-line adaptation `ProjectQuery.translatingSearchErrors` awaits: both spellings name the same filter.
+    /// The adaptation `ProjectQuery.translatingSearchErrors` awaits: `filter: .search` names the
+    /// same filter as `option: "--search"`, and the guidance renders as its suggestion did.
     @Test func theFlagSpellingOfAFilterNamesTheSameFilter() {
         let reason = ResolutionError("not a valid full-text query")
         #expect(FilterValueError(option: "--search", value: "x", reason: reason) == FilterValueError(filter: .search, value: "x", reason: reason))
+        let invalid = FilterValueError(
+            filter: .search, value: "a AND (",
+            reason: ResolutionError("not a valid full-text query (fts5: syntax error near \"\")", guidance: .searchWordsAsWritten))
+        #expect(ErrorMessage.text(for: invalid, status: .usage)
+            == "--search \"a AND (\": not a valid full-text query (fts5: syntax error near \"\"); drop --fts-syntax to search for the words as written")
     }
 }

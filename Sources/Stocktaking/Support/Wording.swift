@@ -89,4 +89,6 @@ public enum Guidance: Sendable, Hashable {
     case createDatabase
     /// That read-only SQL only reads, for a statement refused as a write.
     case readOnlySQL
+    /// Searching for the words as written, for a raw full-text query (`fts_syntax`) that is not valid.
+    case searchWordsAsWritten
 }

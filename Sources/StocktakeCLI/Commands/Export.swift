@@ -105,7 +105,7 @@ extension StocktakeCommand {
         func execute() throws {
             if let bundle { return try writeBundle(into: bundle) }
             // Before the database is opened: an output that is the database must not even be truncated.
-            let target = try globals.checkedOutputs([("--out", out ?? "-")])[0]
+            let target = try globals.checkedOutputs([(.out, out ?? "-")])[0]
             let mode = try permissions.mode(for: target)
             let catalog = try globals.open(.read)
             defer { catalog.close() }

@@ -67,7 +67,7 @@ extension StocktakeCommand.Imports {
             let catalog = try globals.open(.read)
             defer { catalog.close() }
             guard let found = try BatchRepository(database: catalog.database).find(id: batch) else {
-                throw BatchOperationRefused(description: "no import batch \(batch); `stocktake imports` lists them")
+                throw BatchOperationRefused.noImportBatch(batch)
             }
             let columns = StocktakeCommand.Imports.columns + ["options"]
             let cells = StocktakeCommand.Imports.cells(found) + [.text(found.options)]

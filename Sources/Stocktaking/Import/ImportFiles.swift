@@ -7,7 +7,7 @@ final class ImportReportWriter {
     private var count = 0
 
     init(path: String, fileName: String) throws {
-        file = try OutputFile(OutputTarget(path: path, option: "--report"))
+        file = try OutputFile(OutputTarget(path: path, option: .report))
         var buffer = Array("{\"file\":".utf8)
         JSONText.appendString(fileName, to: &buffer)
         buffer.append(contentsOf: ",\"problems\":[".utf8)
@@ -52,7 +52,7 @@ final class RejectsWriter {
     private let errorColumn: Int?
 
     init(path: String, header: [String], errorColumn: Int?, format: RejectsFormat) throws {
-        file = try OutputFile(OutputTarget(path: path, option: "--rejects"))
+        file = try OutputFile(OutputTarget(path: path, option: .rejects))
         writer = CSVWriter(delimiter: format.delimiter, lineEnding: format.lineEnding)
         encoder = format.encoder
         self.errorColumn = errorColumn

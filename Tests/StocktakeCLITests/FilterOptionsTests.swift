@@ -48,11 +48,9 @@ import Testing
         #expect(ErrorMessage.text(for: ReadOnlySQLError.positionalParameter, status: .usage).hasSuffix("pass -p name=VALUE"))
     }
 
-    /// The adaptation `ProjectQuery.translatingSearchErrors` awaits: `filter: .search` names the
-    /// same filter as `option: "--search"`, and the guidance renders as its suggestion did.
-    @Test func theFlagSpellingOfAFilterNamesTheSameFilter() {
-        let reason = ResolutionError("not a valid full-text query")
-        #expect(FilterValueError(option: "--search", value: "x", reason: reason) == FilterValueError(filter: .search, value: "x", reason: reason))
+    /// `ProjectQuery.translatingSearchErrors` names the search filter and its guidance; the CLI
+    /// renders both in flag spelling.
+    @Test func anInvalidRawSearchIsSpelledWithFlags() {
         let invalid = FilterValueError(
             filter: .search, value: "a AND (",
             reason: ResolutionError("not a valid full-text query (fts5: syntax error near \"\")", guidance: .searchWordsAsWritten))

@@ -21,14 +21,6 @@ public struct FilterValueError: SpellableError, Sendable, Equatable {
         self.reason = reason
     }
 
-    /// The filter as the command line spells it (`--search`): kept until every caller names the
-    /// filter itself (`FilterValueError(filter: .search, …)`).
-    public init(option: String, value: String, reason: ResolutionError) {
-        var name = Substring(option)
-        while name.hasPrefix("-") { name = name.dropFirst() }
-        self.init(filter: OptionName(rawValue: name.replacingEvery("-", with: "_")), value: value, reason: reason)
-    }
-
     public func message(spelledBy spelling: FrontEndSpelling) -> String {
         "\(spelling.option(filter)) \(TerminalText.quoted(value)): \(reason.message(spelledBy: spelling))"
     }

@@ -223,10 +223,10 @@ extension ProjectFilter {
             // Only the MATCH text can make our generated statements fail with a plain SQLITE_ERROR
             // ("fts5: syntax error near …", "unterminated string", "no such column: …").
             throw FilterValueError(
-                option: "--search", value: search ?? "",
+                filter: .search, value: search ?? "",
                 reason: ResolutionError(
                     "not a valid full-text query (\(error.message))",
-                    suggestion: searchUsesFTSSyntax ? "drop --fts-syntax to search for the words as written" : nil))
+                    guidance: searchUsesFTSSyntax ? .searchWordsAsWritten : nil))
         }
     }
 }

@@ -1,11 +1,16 @@
 import SQLite
 
-/// Why an export could not be done as asked; nothing was written.
-public struct ExportError: Error, Sendable, CustomStringConvertible {
-    public let description: String
+/// Why an export could not be done as asked; nothing was written. It names the options involved;
+/// each front end spells them.
+public struct ExportError: SpellableError, Sendable {
+    public let wording: Wording
 
-    public init(_ description: String) {
-        self.description = description
+    public init(_ wording: Wording) {
+        self.wording = wording
+    }
+
+    public func message(spelledBy spelling: FrontEndSpelling) -> String {
+        wording.rendered(by: spelling)
     }
 }
 
@@ -58,13 +63,13 @@ public struct ProjectExporter {
     @discardableResult
     public func export(_ options: ExportOptions, to sink: FileSink) throws -> ExportSummary {
         if options.labels && options.format.isDelimited {
-            throw ExportError("--labels is for JSON and NDJSON; CSV and TSV keep the import's columns")
+            throw ExportError("\(option: .labels) is for JSON and NDJSON; CSV and TSV keep the import's columns")
         }
         if (options.byteOrderMark || options.excelSafe) && !options.format.isDelimited {
-            throw ExportError("--bom and --excel-safe are for CSV and TSV")
+            throw ExportError("\(option: .byteOrderMark) and \(option: .excelSafe) are for CSV and TSV")
         }
         if options.sinceBatch != nil && options.kind != .projects {
-            throw ExportError("--since-batch applies to projects only")
+            throw ExportError("\(option: .sinceBatch) applies to projects only")
         }
         let before = sink.bytesWritten
         var summary: ExportSummary
@@ -256,7 +261,7 @@ public struct ProjectExporter {
                 GROUP BY o.id ORDER BY o.normalized_key, o.id
                 """
         case .imports:
-            guard options.filter.isEmpty else { throw ExportError("the project filters do not apply to --kind imports") }
+            guard options.filter.isEmpty else { throw ExportError("the project filters do not apply to \(option: .kind) imports") }
             columns = [
                 ("batch", .integer), ("kind", .text), ("file", .text), ("sha256", .text), ("started_at", .text),
                 ("finished_at", .text), ("user", .text), ("inserted", .integer), ("updated", .integer),

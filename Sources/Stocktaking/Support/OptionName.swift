@@ -41,4 +41,14 @@ extension OptionName {
     public static let timeout: OptionName = "timeout"
     /// A named parameter of read-only SQL (`name=VALUE`).
     public static let parameter: OptionName = "parameter"
+    /// Export: link titles beside the codes (JSON).
+    public static let labels: OptionName = "labels"
+    /// Export: a UTF-8 byte order mark first.
+    public static let byteOrderMark: OptionName = "bom"
+    /// Export: cells that spreadsheets would run as formulas are prefixed.
+    public static let excelSafe: OptionName = "excel_safe"
+    /// Export: only what batches after this one wrote, with tombstones.
+    public static let sinceBatch: OptionName = "since_batch"
+    /// Export: what is exported (projects, prizes, organizations, imports).
+    public static let kind: OptionName = "kind"
 }

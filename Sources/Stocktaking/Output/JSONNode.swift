@@ -9,6 +9,9 @@ public indirect enum JSONNode: Sendable {
     /// Written in its shortest exact form; NaN and the infinities as `null`.
     case real(Double)
     case array([JSONNode])
+    /// An array written one item per line even in the compact form (`[` LF item `,` LF item LF `]`),
+    /// so a diff of two files shows the items that changed: the manifest's files, check's findings.
+    case lines([JSONNode])
     case object([(String, JSONNode)])
 
     /// A string, or `null` for nil.
@@ -23,7 +26,7 @@ public indirect enum JSONNode: Sendable {
         switch self {
         case .null, .bool, .string, .integer, .real:
             return compact
-        case .array(let items):
+        case .array(let items), .lines(let items):
             guard !items.isEmpty else { return "[]" }
             return "[\n" + items.map { inner + $0.rendered(indent: indent + 1) }.joined(separator: ",\n") + "\n" + outer + "]"
         case .object(let members):
@@ -55,15 +58,28 @@ public indirect enum JSONNode: Sendable {
                 item.appendCompact(to: &buffer)
             }
             buffer.append(UInt8(ascii: "]"))
+        case .lines(let items):
+            buffer.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                buffer.append(contentsOf: (index == 0 ? "\n" : ",\n").utf8)
+                item.appendCompact(to: &buffer)
+            }
+            buffer.append(contentsOf: "\n]".utf8)
         case .object(let members):
             buffer.append(UInt8(ascii: "{"))
-            for (index, member) in members.enumerated() {
-                if index > 0 { buffer.append(UInt8(ascii: ",")) }
-                JSONText.appendString(member.0, to: &buffer)
-                buffer.append(UInt8(ascii: ":"))
-                member.1.appendCompact(to: &buffer)
-            }
+            Self.appendMembers(members, to: &buffer)
             buffer.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// `"key":value,"key":value` without the braces, for an object written in parts (a streamed
+    /// report: its members, then an array as it grows, then more members).
+    public static func appendMembers(_ members: [(String, JSONNode)], to buffer: inout [UInt8]) {
+        for (index, member) in members.enumerated() {
+            if index > 0 { buffer.append(UInt8(ascii: ",")) }
+            JSONText.appendString(member.0, to: &buffer)
+            buffer.append(UInt8(ascii: ":"))
+            member.1.appendCompact(to: &buffer)
         }
     }
 }

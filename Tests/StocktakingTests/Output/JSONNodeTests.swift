@@ -33,4 +33,13 @@ import Testing
         #expect(JSONNode.real(.nan).compact == "null")
         #expect(JSONNode.string(orNull: nil).compact == "null")
     }
+
+    @Test func linesPutEachItemOnItsOwnLine() {
+        let files = JSONNode.lines([.object([("name", .string("a.csv"))]), .object([("name", .string("b.csv"))])])
+        #expect(JSONNode.object([("n", .integer(2)), ("files", files)]).compact == "{\"n\":2,\"files\":[\n{\"name\":\"a.csv\"},\n{\"name\":\"b.csv\"}\n]}")
+        #expect(JSONNode.lines([]).compact == "[\n]")
+        var buffer: [UInt8] = []
+        JSONNode.appendMembers([("a", .bool(false)), ("b", .real(0.25))], to: &buffer)
+        #expect(String(decoding: buffer, as: UTF8.self) == "\"a\":false,\"b\":0.25")
+    }
 }

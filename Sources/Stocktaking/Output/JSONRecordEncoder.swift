@@ -5,7 +5,7 @@ extension OutputFormat {
 
 /// JSON objects, one per record, keys in column order: NULL as `null`, lists as arrays, numbers and
 /// booleans bare. `lines` false: inside one array (`json`); true: one object per line (`ndjson`).
-struct JSONRecordEncoder: FormatEncoder {
+final class JSONRecordEncoder: FormatEncoder {
     let lines: Bool
     /// `"key":` for each column, and `{"key":` for the first.
     private let keys: [[UInt8]]
@@ -30,13 +30,13 @@ struct JSONRecordEncoder: FormatEncoder {
         if !lines { buffer.append(contentsOf: (records == 0 ? "]\n" : "\n]\n").utf8) }
     }
 
-    private mutating func beginField(_ buffer: inout [UInt8]) {
+    private func beginField(_ buffer: inout [UInt8]) {
         if field == 0 && !lines { buffer.append(contentsOf: (records == 0 ? "\n" : ",\n").utf8) }
         buffer.append(contentsOf: keys[field])
         field += 1
     }
 
-    mutating func endRecord(_ buffer: inout [UInt8]) {
+    func endRecord(_ buffer: inout [UInt8]) {
         precondition(field == keys.count, "a record must have one value per column")
         if lines {
             buffer.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: "\n")])
@@ -47,7 +47,7 @@ struct JSONRecordEncoder: FormatEncoder {
         records += 1
     }
 
-    mutating func text(_ bytes: UnsafeRawBufferPointer?, _ buffer: inout [UInt8]) {
+    func text(_ bytes: UnsafeRawBufferPointer?, _ buffer: inout [UInt8]) {
         beginField(&buffer)
         guard let bytes else { return buffer.append(contentsOf: JSONText.null) }
         buffer.append(UInt8(ascii: "\""))
@@ -55,23 +55,23 @@ struct JSONRecordEncoder: FormatEncoder {
         buffer.append(UInt8(ascii: "\""))
     }
 
-    mutating func integer(_ value: Int64?, _ buffer: inout [UInt8]) {
+    func integer(_ value: Int64?, _ buffer: inout [UInt8]) {
         beginField(&buffer)
         guard let value else { return buffer.append(contentsOf: JSONText.null) }
         DecimalText.append(value, to: &buffer)
     }
 
-    mutating func real(_ value: Double?, _ buffer: inout [UInt8]) {
+    func real(_ value: Double?, _ buffer: inout [UInt8]) {
         beginField(&buffer)
         JSONText.appendNumber(value, to: &buffer)
     }
 
-    mutating func boolean(_ value: Bool, _ buffer: inout [UInt8]) {
+    func boolean(_ value: Bool, _ buffer: inout [UInt8]) {
         beginField(&buffer)
         buffer.append(contentsOf: (value ? "true" : "false").utf8)
     }
 
-    mutating func list(_ items: [[UInt8]], _ buffer: inout [UInt8]) {
+    func list(_ items: [[UInt8]], _ buffer: inout [UInt8]) {
         beginField(&buffer)
         buffer.append(UInt8(ascii: "["))
         for (index, item) in items.enumerated() {
@@ -83,7 +83,7 @@ struct JSONRecordEncoder: FormatEncoder {
         buffer.append(UInt8(ascii: "]"))
     }
 
-    mutating func list(strings items: [String], _ buffer: inout [UInt8]) {
+    func list(strings items: [String], _ buffer: inout [UInt8]) {
         beginField(&buffer)
         buffer.append(UInt8(ascii: "["))
         for (index, item) in items.enumerated() {
@@ -93,7 +93,7 @@ struct JSONRecordEncoder: FormatEncoder {
         buffer.append(UInt8(ascii: "]"))
     }
 
-    mutating func numbers(_ items: [Int], _ buffer: inout [UInt8]) {
+    func numbers(_ items: [Int], _ buffer: inout [UInt8]) {
         beginField(&buffer)
         buffer.append(UInt8(ascii: "["))
         DecimalText.appendList(items, separator: UInt8(ascii: ","), to: &buffer)

@@ -7,7 +7,7 @@ extension OutputFormat {
 /// `MarkdownText.escaped`, so contributed text reads as text (no HTML, links, emphasis or extra
 /// cells); NULL is an empty cell, lists are `;`-joined. The header is always written: a Markdown
 /// table has one.
-struct MarkdownEncoder: FormatEncoder {
+final class MarkdownEncoder: FormatEncoder {
     let columns: [String]
     private var cells: [String] = []
 
@@ -22,44 +22,44 @@ struct MarkdownEncoder: FormatEncoder {
 
     func finish(into buffer: inout [UInt8]) {}
 
-    mutating func endRecord(_ buffer: inout [UInt8]) {
+    func endRecord(_ buffer: inout [UInt8]) {
         buffer.append(contentsOf: ("| " + cells.joined(separator: " | ") + " |\n").utf8)
         cells.removeAll(keepingCapacity: true)
     }
 
-    private mutating func cell(_ text: String) {
+    private func cell(_ text: String) {
         cells.append(MarkdownText.escaped(text))
     }
 
-    mutating func text(_ bytes: UnsafeRawBufferPointer?, _ buffer: inout [UInt8]) {
+    func text(_ bytes: UnsafeRawBufferPointer?, _ buffer: inout [UInt8]) {
         cell(bytes.map { String(decoding: $0, as: UTF8.self) } ?? "")
     }
 
-    mutating func text(_ string: String?, _ buffer: inout [UInt8]) {
+    func text(_ string: String?, _ buffer: inout [UInt8]) {
         cell(string ?? "")
     }
 
-    mutating func integer(_ value: Int64?, _ buffer: inout [UInt8]) {
+    func integer(_ value: Int64?, _ buffer: inout [UInt8]) {
         cell(value.map { String($0) } ?? "")
     }
 
-    mutating func real(_ value: Double?, _ buffer: inout [UInt8]) {
+    func real(_ value: Double?, _ buffer: inout [UInt8]) {
         cell(value?.description ?? "")
     }
 
-    mutating func boolean(_ value: Bool, _ buffer: inout [UInt8]) {
+    func boolean(_ value: Bool, _ buffer: inout [UInt8]) {
         cell(value ? "true" : "")
     }
 
-    mutating func list(_ items: [[UInt8]], _ buffer: inout [UInt8]) {
+    func list(_ items: [[UInt8]], _ buffer: inout [UInt8]) {
         cell(items.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ";"))
     }
 
-    mutating func list(strings items: [String], _ buffer: inout [UInt8]) {
+    func list(strings items: [String], _ buffer: inout [UInt8]) {
         cell(items.joined(separator: ";"))
     }
 
-    mutating func numbers(_ items: [Int], _ buffer: inout [UInt8]) {
+    func numbers(_ items: [Int], _ buffer: inout [UInt8]) {
         cell(items.map(String.init).joined(separator: ";"))
     }
 }

@@ -10,7 +10,7 @@
 /// extension OutputFormat {
 ///     public static let xlsx = OutputFormat(name: "xlsx", forListings: false) { XLSXEncoder(settings: $0) }
 /// }
-/// struct XLSXEncoder: FormatEncoder { … }
+/// final class XLSXEncoder: FormatEncoder { … }
 /// ```
 public struct OutputFormat: Sendable, Hashable, RawRepresentable, CustomStringConvertible {
     /// The name `--format` takes, and the default file name extension.

@@ -1,13 +1,13 @@
 /// Encodes records field by field into a byte buffer, in a format chosen at run time.
 ///
 /// Holds the format's `FormatEncoder` and forwards to it: one dynamic call per value, none per
-/// byte, and no allocation per value. Text arrives as UTF-8 bytes straight from SQLite, so a value
+/// byte, and no allocation per value. A copy shares the encoder (and its position in the record). Text arrives as UTF-8 bytes straight from SQLite, so a value
 /// is copied once, into the output buffer. The export, the statistics tables and `RowWriter` (every
 /// command that prints rows) write through it.
 public struct RecordEncoder {
     public let format: OutputFormat
     public let columns: [String]
-    private var base: any FormatEncoder
+    private let base: any FormatEncoder
 
     public init(format: OutputFormat, settings: EncoderSettings) {
         self.format = format

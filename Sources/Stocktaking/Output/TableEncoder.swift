@@ -9,7 +9,7 @@ extension OutputFormat {
 /// Cells are shown as `TableLayout.displayed(_:)` (one line, control characters escaped). A column
 /// whose values in the window are all numbers (NULLs aside) is right-aligned and never cut. When
 /// the table cannot fit the width, `EncoderSettings.note` is told so once.
-struct TableEncoder: FormatEncoder {
+final class TableEncoder: FormatEncoder {
     let columns: [String]
     let width: Int
     let window: Int
@@ -35,46 +35,46 @@ struct TableEncoder: FormatEncoder {
     func start(byteOrderMark: Bool, header: Bool, into buffer: inout [UInt8]) {}
 
     /// A value; `number` nil leaves the column's kind as it was (NULL), else says whether it is a number.
-    private mutating func cell(_ text: String, number: Bool?) {
+    private func cell(_ text: String, number: Bool?) {
         if layout == nil, let number, cells.count < numericColumns.count {
             numericColumns[cells.count] = number ? (numericColumns[cells.count] ?? true) : false
         }
         cells.append(TableLayout.displayed(text))
     }
 
-    mutating func text(_ bytes: UnsafeRawBufferPointer?, _ buffer: inout [UInt8]) {
+    func text(_ bytes: UnsafeRawBufferPointer?, _ buffer: inout [UInt8]) {
         text(bytes.map { String(decoding: $0, as: UTF8.self) }, &buffer)
     }
 
-    mutating func text(_ string: String?, _ buffer: inout [UInt8]) {
+    func text(_ string: String?, _ buffer: inout [UInt8]) {
         cell(string ?? "", number: string == nil ? nil : false)
     }
 
-    mutating func integer(_ value: Int64?, _ buffer: inout [UInt8]) {
+    func integer(_ value: Int64?, _ buffer: inout [UInt8]) {
         cell(value.map { String($0) } ?? "", number: value == nil ? nil : true)
     }
 
-    mutating func real(_ value: Double?, _ buffer: inout [UInt8]) {
+    func real(_ value: Double?, _ buffer: inout [UInt8]) {
         cell(value?.description ?? "", number: value == nil ? nil : true)
     }
 
-    mutating func boolean(_ value: Bool, _ buffer: inout [UInt8]) {
+    func boolean(_ value: Bool, _ buffer: inout [UInt8]) {
         cell(value ? "true" : "", number: false)
     }
 
-    mutating func list(_ items: [[UInt8]], _ buffer: inout [UInt8]) {
+    func list(_ items: [[UInt8]], _ buffer: inout [UInt8]) {
         list(strings: items.map { String(decoding: $0, as: UTF8.self) }, &buffer)
     }
 
-    mutating func list(strings items: [String], _ buffer: inout [UInt8]) {
+    func list(strings items: [String], _ buffer: inout [UInt8]) {
         cell(items.joined(separator: ";"), number: false)
     }
 
-    mutating func numbers(_ items: [Int], _ buffer: inout [UInt8]) {
+    func numbers(_ items: [Int], _ buffer: inout [UInt8]) {
         cell(items.map(String.init).joined(separator: ";"), number: false)
     }
 
-    mutating func endRecord(_ buffer: inout [UInt8]) {
+    func endRecord(_ buffer: inout [UInt8]) {
         defer {
             cells.removeAll(keepingCapacity: true)
             records += 1
@@ -87,12 +87,12 @@ struct TableEncoder: FormatEncoder {
         if records + 1 >= window { startTable(&buffer) }
     }
 
-    mutating func finish(into buffer: inout [UInt8]) {
+    func finish(into buffer: inout [UInt8]) {
         if layout == nil { startTable(&buffer) }
     }
 
     /// Sizes the table from the rows held back, writes them, and from then on writes rows as they come.
-    private mutating func startTable(_ buffer: inout [UInt8]) {
+    private func startTable(_ buffer: inout [UInt8]) {
         let layout = TableLayout(columns: columns, sizedBy: heldRows, width: width, numeric: numericColumns.map { $0 ?? false })
         self.layout = layout
         if layout.neededWidth > width {
@@ -108,7 +108,7 @@ struct TableEncoder: FormatEncoder {
         flushRequested = true
     }
 
-    mutating func takeFlushRequest() -> Bool {
+    func takeFlushRequest() -> Bool {
         defer { flushRequested = false }
         return flushRequested
     }

@@ -56,18 +56,29 @@ let package = Package(
             path: "Sources/EmbedMigrationsPlugin"
         ),
 
+        // Test helpers of every layer: temporary directories, fixtures, the built binary, time bounds,
+        // a seeded generator. Foundation only, so the CSV tests use it without the library above them.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Temporary databases, migrated or not, and assertions on their rows.
         .target(
-            name: "TestSupport",
-            dependencies: ["SQLite", "Stocktaking"],
-            path: "Tests/TestSupport"
+            name: "DatabaseTestSupport",
+            dependencies: ["TestSupport", "SQLite", "Stocktaking"],
+            path: "Tests/DatabaseTestSupport"
         ),
-        .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),
-        .testTarget(name: "CSVTests", dependencies: ["CSV"]),
+        // What each fuzzer checks for one input: Tests/Fuzz/run.sh builds them into the libFuzzer
+        // targets, and the fuzz regression tests replay the kept inputs with the same code.
+        .target(name: "CSVReaderFuzzChecks", dependencies: ["CSV"], path: "Tests/Fuzz/CSVReaderFuzzChecks"),
+        .target(name: "ResolverFuzzChecks", dependencies: ["Stocktaking"], path: "Tests/Fuzz/ResolverFuzzChecks"),
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport", "DatabaseTestSupport"]),
+        .testTarget(name: "CSVTests", dependencies: ["CSV", "TestSupport", "CSVReaderFuzzChecks"]),
         .testTarget(name: "SafeTextTests", dependencies: ["SafeText"]),
-        .testTarget(name: "StocktakingTests", dependencies: ["Stocktaking", "SQLite", "CSV", "TestSupport"]),
+        .testTarget(
+            name: "StocktakingTests",
+            dependencies: ["Stocktaking", "SQLite", "CSV", "TestSupport", "DatabaseTestSupport", "ResolverFuzzChecks"]
+        ),
         .testTarget(
             name: "StocktakeCLITests",
-            dependencies: ["StocktakeCLI", "Stocktaking", "SQLite", "CSV", "TestSupport"]
+            dependencies: ["StocktakeCLI", "Stocktaking", "SQLite", "CSV", "TestSupport", "DatabaseTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -23,13 +23,18 @@ mkdir -p "$root/Benchmarks/data"
 "$before" --db "$work/sample.db" import "$root/Fixtures/projects-sample.csv" >/dev/null
 "$before" --db "$work/sample.db" import --kind prizes "$root/Fixtures/prizes-sample.csv" >/dev/null
 "$before" --db "$work/generated.db" import "$generated" >/dev/null
+# A second batch that changes rows, and a deletion, so --since-batch, tombstones and show's history have content.
+python3 "$root/Fixtures/generate.py" projects --rows 2000 --seed 2026 --style canonical --out "$work/changed.csv"
+"$before" --db "$work/generated.db" import "$work/changed.csv" >/dev/null
+"$before" --db "$work/generated.db" delete WSIS-0000000007 >/dev/null
 
 commands=()
 for format in csv tsv json ndjson; do
     commands+=("export --format $format" "export --format $format --kind prizes" "export --format $format --kind organizations")
 done
 commands+=("export --format json --labels" "export --format ndjson --labels" "export --format csv --bom --excel-safe"
-    "export --format csv --since-batch 1" "export --format tsv --no-header" "export --kind imports --format csv")
+    "export --format csv --since-batch 1" "export --format csv --action-line C5 --region AFR" "export --format json --sdg 4 --labels"
+    "export --format csv --kind prizes --prize winner" "export --format tsv --no-header" "export --kind imports --format csv")
 for format in table csv tsv json ndjson markdown; do
     commands+=("find --format $format --limit 300" "find --format $format --columns all --limit 300"
         "find --format $format --columns all --search health --limit 50" "stats --format $format --by action-line"

@@ -1,5 +1,7 @@
 import CSV
+import Foundation
 import Testing
+import TestSupport
 
 @Suite struct CSVEncodingTests {
     @Test func encodingNames() {
@@ -84,12 +86,13 @@ import Testing
     }
 
     @Test func fileByteSource() throws {
-        let path = "/tmp/csv-tests-\(UInt64.random(in: 0...UInt64.max)).csv"
+        let directory = try TemporaryDirectory(prefix: "csv-tests")
+        defer { directory.remove() }
+        let path = directory.path("input.csv")
         var bytes: [UInt8] = []
         CSVWriter().append(record: ["a", "b,c"], to: &bytes)
         CSVWriter().append(record: ["d\"", nil], to: &bytes)
-        try writeFile(path, bytes)
-        defer { removeFile(path) }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
         let source = try FileByteSource(path: path)
         #expect(source.fileSize == bytes.count)
         let reader = CSVReader(source: source, options: CSVReaderOptions(chunkSize: 3))

@@ -1,5 +1,6 @@
 import CSV
 import Testing
+import TestSupport
 
 @Suite struct CSVWriterTests {
     func written(_ fields: [String?], writer: CSVWriter = CSVWriter()) -> String {

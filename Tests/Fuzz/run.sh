@@ -6,10 +6,12 @@
 # The targets are compiled with swiftc directly (not SwiftPM: an executable without `main` would
 # break `swift build`), from the package's own sources, into .build-fuzz/:
 #   Digest, SafeText, CSV, SQLite, Stocktaking as static libraries instrumented with -sanitize=fuzzer,address;
-#   Stocktaking gets its EmbeddedMigrations.swift from Sources/MigrationEmbedder, as the build plugin does.
+#   Stocktaking gets its EmbeddedMigrations.swift from Sources/MigrationEmbedder, as the build plugin does;
+#   CSVReaderFuzzChecks and ResolverFuzzChecks (Tests/Fuzz/*FuzzChecks/: what an input means and what
+#   must hold for it, also SwiftPM targets that the regression tests replay kept inputs with) likewise.
 # Each target runs for SECONDS with a persistent corpus (.build-fuzz/corpus/TARGET, seeded from
 # Fixtures/ and Tests/Fuzz/resolver-seeds.txt). A crash, failed invariant, timeout or out-of-memory
-# input is copied into Fixtures/fuzz-regressions/TARGET/ (FuzzRegressionTests replays them) and the
+# input is copied into Fixtures/fuzz-regressions/TARGET/ (the *FuzzRegressionTests replay them) and the
 # script exits 1. FUZZ_NICE (default 10) sets the nice level of the fuzzing processes.
 set -euo pipefail
 
@@ -42,10 +44,17 @@ build_module() {
     fi
 }
 
+# The checks modules import a package module: rebuild one when the module it imports was rebuilt.
+rebuild_after() {
+    if [[ "$out/lib/lib$1.a" -nt "$out/lib/lib$2.a" ]]; then rm -f "$out/lib/lib$2.a"; fi
+}
+
 build_csv_reader() {
     build_module SafeText Sources/SafeText/*.swift
     build_module CSV Sources/CSV/*.swift
-    link_target csv-reader Tests/Fuzz/CSVReaderFuzz.swift -lCSV -lSafeText
+    rebuild_after CSV CSVReaderFuzzChecks
+    build_module CSVReaderFuzzChecks Tests/Fuzz/CSVReaderFuzzChecks/*.swift
+    link_target csv-reader Tests/Fuzz/CSVReaderFuzz.swift -lCSVReaderFuzzChecks -lCSV -lSafeText
 }
 
 build_resolvers() {
@@ -68,7 +77,9 @@ build_resolvers() {
     local stocktaking_sources
     mapfile -t stocktaking_sources < <(find Sources/Stocktaking -name '*.swift' | sort)
     build_module Stocktaking "${stocktaking_sources[@]}" "$out/gen/EmbeddedMigrations.swift"
-    link_target resolvers Tests/Fuzz/ResolverFuzz.swift -lStocktaking -lSQLite -lCSV -lSafeText -lDigest -lsqlite3
+    rebuild_after Stocktaking ResolverFuzzChecks
+    build_module ResolverFuzzChecks Tests/Fuzz/ResolverFuzzChecks/*.swift
+    link_target resolvers Tests/Fuzz/ResolverFuzz.swift -lResolverFuzzChecks -lStocktaking -lSQLite -lCSV -lSafeText -lDigest -lsqlite3
 }
 
 link_target() {

@@ -10,7 +10,7 @@ import Testing
 struct OutputSafetyEndToEndTests {
     let directory: TemporaryDirectory
 
-    static let header = ProjectColumn.allCases.map(\.rawValue).joined(separator: ",")
+    static let header = ProjectColumn.fileColumns.map(\.rawValue).joined(separator: ",")
     /// A formula a spreadsheet would run, and a row that fails validation (no Action Line).
     static let projects = header + "\r\n"
         + "F-1,\"=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",,Org,,KE,,,,,,,,,C1,4,,\r\n"

@@ -16,4 +16,12 @@ public enum Fixtures {
     public static func url(_ name: String) -> URL {
         directory.appendingPathComponent(name)
     }
+
+    /// The inputs `Tests/Fuzz/run.sh` kept for a fuzz target (`Fixtures/fuzz-regressions/<target>/`),
+    /// in name order; none when the folder does not exist.
+    public static func fuzzRegressionInputs(_ target: String) -> [URL] {
+        let folder = url("fuzz-regressions/" + target)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { !$0.hasPrefix(".") }.sorted().map { folder.appendingPathComponent($0) }
+    }
 }

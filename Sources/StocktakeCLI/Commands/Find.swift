@@ -26,7 +26,7 @@ extension StocktakeCommand {
         @OptionGroup var output: OutputOptions
 
         @Option(help: ArgumentHelp(
-            "Columns to print, a comma list or all: \(ProjectField.allCases.map(\.rawValue).joined(separator: ", ")).",
+            "Columns to print, a comma list or all: \(ProjectColumn.allCases.map(\.rawValue).joined(separator: ", ")).",
             valueName: "list"))
         var columns: String?
 
@@ -74,10 +74,10 @@ extension StocktakeCommand {
             }
         }
 
-        func fields() throws -> [ProjectField] {
-            var fields = ProjectField.defaultFields
+        func fields() throws -> [ProjectColumn] {
+            var fields = ProjectColumn.defaultFindColumns
             if let columns {
-                do throws(ResolutionError) { fields = try ProjectField.list(parsing: columns) } catch {
+                do throws(ResolutionError) { fields = try ProjectColumn.findColumns(parsing: columns) } catch {
                     throw ValidationError("--columns: \(error)")
                 }
             }

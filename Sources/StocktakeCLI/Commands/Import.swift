@@ -23,7 +23,7 @@ extension StocktakeCommand {
             discussion: """
                 The whole file is validated and written in one transaction. If any row is invalid, nothing is written, every problem is listed as FILE:LINE (ID): column NAME: value "…": problem; suggestion, and the exit status is 65. The delimiter (comma, semicolon, tab or pipe) is recognised from the header unless --delimiter or --tsv is given. With --skip-invalid the valid rows are imported, the rest rejected (exit 2). Rows upsert by external_id: new ids insert, known ids update, identical rows are counted as unchanged. Every import is recorded as a batch (`stocktake imports`).
 
-                Projects columns: external_id,title,description,organization,stakeholder_type,countries,coverage,status,start_date,end_date,website,contact_email,partners,activity_type,action_lines,sdgs,gdc_objectives,submitted_on (required: external_id, title, action_lines). Prizes columns: year,category,external_id,result.
+                Projects columns: \(ProjectColumn.fileColumns.map(\.rawValue).joined(separator: ",")) (required: \(ProjectColumn.matcher.requiredNames.joined(separator: ", "))). Prizes columns: year,category,external_id,result.
 
                 Examples:
                   stocktake import Fixtures/projects-sample.csv

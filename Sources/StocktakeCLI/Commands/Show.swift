@@ -58,26 +58,15 @@ extension StocktakeCommand {
             var entries: [(key: String, values: [String])] = []
             func add(_ key: String, _ values: [String]) { entries.append((key, values)) }
             func add(_ key: String, _ value: String?) { entries.append((key, value.map { [$0] } ?? [])) }
-            add("external_id", record.externalID)
-            add("title", record.title)
-            add("description", record.description)
-            add("organization", record.organization)
-            add("stakeholder_type", details.stakeholderType.map { "\($0.code) (\($0.name))" })
-            add("countries", details.countries.map { entry in
-                "\(entry.country.canonicalToken)  \(entry.country.name)" + (entry.region.map { "  — \($0.code) \($0.name)" } ?? "")
-            })
-            add("coverage", record.coverage?.rawValue)
-            add("status", record.status?.rawValue)
-            add("start_date", record.startDate)
-            add("end_date", record.endDate)
-            add("website", record.website)
-            add("contact_email", record.contactEmail)
-            add("partners", record.partners)
-            add("activity_type", record.activityType)
-            add("action_lines", details.actionLines.map { "\($0.code)  \($0.title)" })
-            add("sdgs", details.sdgs.map { "SDG \($0.id)  \($0.shortTitle)" })
-            add("gdc_objectives", details.gdcObjectives.map { "GDC \($0.id)  \($0.title)" })
-            add("submitted_on", record.submittedOn)
+            // The file columns, in file order, from the column table; links with their titles.
+            for column in ProjectColumn.fileColumns {
+                switch column.declaration.storage {
+                case .text: add(column.rawValue, record[text: column])
+                case .stakeholderType: add(column.rawValue, details.stakeholderType.map { "\($0.code) (\($0.name))" })
+                case .links(let table): add(column.rawValue, linkLines(table, details))
+                case .derived: break
+                }
+            }
             add("prizes", details.prizes.map { "\($0.year)  \($0.category.code)  \($0.result.rawValue)" })
             add("created_at", details.project.createdAt)
             add("updated_at", details.project.updatedAt)
@@ -95,6 +84,19 @@ extension StocktakeCommand {
                 }
             }
             return out
+        }
+
+        /// One line per link: the code and the title (countries with their ITU region).
+        private static func linkLines(_ table: ProjectColumn.LinkTable, _ details: ProjectDetails) -> [String] {
+            switch table.kind {
+            case .countries:
+                details.countries.map { entry in
+                    "\(entry.country.canonicalToken)  \(entry.country.name)" + (entry.region.map { "  — \($0.code) \($0.name)" } ?? "")
+                }
+            case .actionLines: details.actionLines.map { "\($0.code)  \($0.title)" }
+            case .sdgs: details.sdgs.map { "SDG \($0.id)  \($0.shortTitle)" }
+            case .gdcObjectives: details.gdcObjectives.map { "GDC \($0.id)  \($0.title)" }
+            }
         }
 
         /// `batch 2  updated status, title  projects second.csv line 4  2026-01-02T…`

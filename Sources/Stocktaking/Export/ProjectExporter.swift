@@ -29,23 +29,27 @@ public struct ProjectExporter {
         self.catalog = catalog
     }
 
-    /// The column names of a projects export with these options.
+    /// The column names of a projects export with these options: the file columns, each link list
+    /// followed by its titles with `--labels` (JSON), and `deleted` with `--since-batch`.
     public static func projectColumns(_ options: ExportOptions) -> [String] {
         var columns: [String] = []
         let labels = options.labels && !options.format.isDelimited
-        for column in ProjectColumn.allCases {
+        for column in ProjectColumn.fileColumns {
             columns.append(column.rawValue)
-            guard labels else { continue }
-            switch column {
-            case .countries: columns.append("country_names")
-            case .actionLines: columns.append("action_line_titles")
-            case .sdgs: columns.append("sdg_titles")
-            case .gdcObjectives: columns.append("gdc_objective_titles")
-            default: break
-            }
+            if labels, let label = column.declaration.labelColumn { columns.append(label) }
         }
         if options.sinceBatch != nil { columns.append("deleted") }
         return columns
+    }
+
+    /// What the hot loop writes for each file column, decided once from the column table.
+    private enum Step {
+        /// The text at this index of the projects statement.
+        case text(Int)
+        /// The stakeholder type id at this index, written as its code.
+        case stakeholderType(Int)
+        /// A link list, read from the link cursor at this index of `cursors`.
+        case links(ProjectColumn.LinkTable, cursor: Int)
     }
 
     /// Writes the export to `sink` and flushes it.
@@ -86,12 +90,27 @@ public struct ProjectExporter {
             condition += " AND p.batch_id > ?"
             arguments.append(.integer(since))
         }
-        let projects = try database.prepare("""
-            SELECT p.id, p.external_id, p.title, p.description, p.organization_name, p.stakeholder_type_id,
-                   p.coverage, p.status, p.start_date, p.end_date, p.website, p.contact_email, p.partners,
-                   p.activity_type, p.submitted_on
-            FROM project p WHERE \(condition) ORDER BY p.external_id
-            """)
+        // One statement column per stored column, one merge-joined cursor per link table.
+        var selected = ["p.id"]
+        var steps: [Step] = []
+        var linkTables: [ProjectColumn.LinkTable] = []
+        for column in ProjectColumn.fileColumns {
+            switch column.declaration.storage {
+            case .text(let sqlColumn):
+                steps.append(.text(selected.count))
+                selected.append("p." + sqlColumn)
+            case .stakeholderType:
+                steps.append(.stakeholderType(selected.count))
+                selected.append("p.stakeholder_type_id")
+            case .links(let table):
+                steps.append(.links(table, cursor: linkTables.count))
+                linkTables.append(table)
+            case .derived:
+                preconditionFailure("a file column is stored")
+            }
+        }
+        let projects = try database.prepare(
+            "SELECT \(selected.joined(separator: ", ")) FROM project p WHERE \(condition) ORDER BY p.external_id")
         try projects.bind(arguments)
         let tombstones: Statement?
         if let since = options.sinceBatch {
@@ -107,18 +126,11 @@ public struct ProjectExporter {
         } else {
             tombstones = nil
         }
-        let actionLines = try LinkCursor(database: database, sql: """
-            SELECT project_id, action_line_id FROM project_action_line WHERE project_id >= ?1 ORDER BY project_id, action_line_id
-            """)
-        let sdgs = try LinkCursor(database: database, sql: """
-            SELECT project_id, sdg_id FROM project_sdg WHERE project_id >= ?1 ORDER BY project_id, sdg_id
-            """)
-        let gdcObjectives = try LinkCursor(database: database, sql: """
-            SELECT project_id, gdc_objective_id FROM project_gdc_objective WHERE project_id >= ?1 ORDER BY project_id, gdc_objective_id
-            """)
-        let countries = try LinkCursor(database: database, sql: """
-            SELECT project_id, country_id FROM project_country WHERE project_id >= ?1 ORDER BY project_id, country_id
-            """)
+        let cursors = try linkTables.map { table in
+            try LinkCursor(database: database, sql: """
+                SELECT project_id, \(table.idColumn) FROM \(table.table) WHERE project_id >= ?1 ORDER BY project_id, \(table.idColumn)
+                """)
+        }
 
         var ids: [Int] = []
         var items: [[UInt8]] = []
@@ -129,43 +141,47 @@ public struct ProjectExporter {
         func writeProject(_ buffer: inout [UInt8]) throws {
             let p = projects
             let projectID = p.int64(at: 0)
-            for index in 1...4 { p.withUTF8(at: index) { encoder.text($0, &buffer) } }
-            encoder.text(bytes: p.isNull(at: 5) ? nil : names.stakeholderType(p.int(at: 5)), &buffer)
-            // countries: canonical tokens sorted.
-            try countries.values(of: projectID, into: &ids)
-            ids.sort { names.countryRank($0) < names.countryRank($1) }
-            items.removeAll(keepingCapacity: true)
-            for id in ids { items.append(names.countryToken(id)) }
-            encoder.list(items, &buffer)
-            if labels { encoder.list(ids.map { names.countryName($0) }, &buffer) }
-            for index in 6...13 { p.withUTF8(at: index) { encoder.text($0, &buffer) } }
-            try actionLines.values(of: projectID, into: &ids)
-            items.removeAll(keepingCapacity: true)
-            for id in ids { items.append(names.actionLineCode(id)) }
-            encoder.list(items, &buffer)
-            if labels { encoder.list(ids.map { names.actionLineTitle($0) }, &buffer) }
-            try sdgs.values(of: projectID, into: &ids)
-            encoder.numbers(ids, &buffer)
-            if labels { encoder.list(ids.map { names.sdgTitle($0) }, &buffer) }
-            try gdcObjectives.values(of: projectID, into: &ids)
-            encoder.numbers(ids, &buffer)
-            if labels { encoder.list(ids.map { names.gdcObjectiveTitle($0) }, &buffer) }
-            p.withUTF8(at: 14) { encoder.text($0, &buffer) }
+            for step in steps {
+                switch step {
+                case .text(let index):
+                    p.withUTF8(at: index) { encoder.text($0, &buffer) }
+                case .stakeholderType(let index):
+                    encoder.text(bytes: p.isNull(at: index) ? nil : names.stakeholderType(p.int(at: index)), &buffer)
+                case .links(let table, let cursor):
+                    try cursors[cursor].values(of: projectID, into: &ids)
+                    switch table.kind {
+                    case .countries:
+                        // Canonical tokens sorted.
+                        ids.sort { names.countryRank($0) < names.countryRank($1) }
+                        items.removeAll(keepingCapacity: true)
+                        for id in ids { items.append(names.countryToken(id)) }
+                        encoder.list(items, &buffer)
+                        if labels { encoder.list(ids.map { names.countryName($0) }, &buffer) }
+                    case .actionLines:
+                        items.removeAll(keepingCapacity: true)
+                        for id in ids { items.append(names.actionLineCode(id)) }
+                        encoder.list(items, &buffer)
+                        if labels { encoder.list(ids.map { names.actionLineTitle($0) }, &buffer) }
+                    case .sdgs:
+                        encoder.numbers(ids, &buffer)
+                        if labels { encoder.list(ids.map { names.sdgTitle($0) }, &buffer) }
+                    case .gdcObjectives:
+                        encoder.numbers(ids, &buffer)
+                        if labels { encoder.list(ids.map { names.gdcObjectiveTitle($0) }, &buffer) }
+                    }
+                }
+            }
             if options.sinceBatch != nil { encoder.boolean(false, &buffer) }
             encoder.endRecord(&buffer)
         }
 
         func writeTombstone(_ buffer: inout [UInt8]) {
             tombstones!.withUTF8(at: 0) { encoder.text($0, &buffer) }
-            for column in ProjectColumn.allCases.dropFirst() {
-                switch column {
-                case .countries, .actionLines:
-                    encoder.list([], &buffer)
+            for column in ProjectColumn.fileColumns.dropFirst() {
+                if let table = column.linkTable {
+                    if table.isNumbered { encoder.numbers([], &buffer) } else { encoder.list([], &buffer) }
                     if labels { encoder.list([], &buffer) }
-                case .sdgs, .gdcObjectives:
-                    encoder.numbers([], &buffer)
-                    if labels { encoder.list([], &buffer) }
-                default:
+                } else {
                     encoder.text(nil as UnsafeRawBufferPointer?, &buffer)
                 }
             }

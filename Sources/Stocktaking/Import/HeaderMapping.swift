@@ -36,6 +36,9 @@ public struct HeaderMatcher<Field: Hashable & Sendable & RawRepresentable>: Send
     let required: [Field]
     let allFields: [Field]
 
+    /// The names of the columns a file must have.
+    public var requiredNames: [String] { required.map(\.rawValue) }
+
     public init(fields: [Field], aliases: [Field: [String]], required: [Field]) {
         var keys: [String: Field] = [:]
         for field in fields {
@@ -131,31 +134,4 @@ public struct HeaderMatcher<Field: Hashable & Sendable & RawRepresentable>: Send
 
     /// The name of the column `RejectsWriter` adds.
     static var rejectsErrorKey: String { "error" }
-}
-
-extension ProjectColumn {
-    static let headerAliases: [ProjectColumn: [String]] = [
-        .externalID: ["id", "project id", "project_id", "reference", "ref", "external id"],
-        .title: ["project", "project title", "project name", "name", "title of the project"],
-        .description: ["project description", "summary", "abstract"],
-        .organization: ["organisation", "organization name", "organisation name", "entity", "entity name", "institution"],
-        .stakeholderType: ["stakeholder", "organization type", "organisation type", "type of organization",
-                           "type of organisation", "entity type", "stakeholder group"],
-        .countries: ["country", "country(ies)", "country/countries", "countries covered"],
-        .coverage: ["scope", "geographic scope", "geographical coverage"],
-        .status: ["project status"],
-        .startDate: ["start", "start date", "from", "date started"],
-        .endDate: ["end", "end date", "to", "date ended"],
-        .website: ["url", "web site", "web", "link", "project website", "homepage"],
-        .contactEmail: ["email", "e-mail", "email address", "contact", "contact e-mail"],
-        .partners: ["partner", "partner organizations", "partner organisations"],
-        .activityType: ["type of activity", "activity"],
-        .actionLines: ["action line", "action line(s)", "category", "categories", "wsis action line", "wsis action lines"],
-        .sdgs: ["sdg", "sdg(s)", "sustainable development goals", "goals"],
-        .gdcObjectives: ["gdc", "gdc objective", "global digital compact", "gdc objective(s)"],
-        .submittedOn: ["submitted", "submission date", "date submitted", "date of submission"],
-    ]
-
-    public static let matcher = HeaderMatcher<ProjectColumn>(
-        fields: ProjectColumn.allCases, aliases: headerAliases, required: [.externalID, .title, .actionLines])
 }

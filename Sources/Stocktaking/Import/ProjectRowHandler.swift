@@ -222,13 +222,13 @@ enum CanonicalProjectLine {
         private let parser: ProjectRowParser
 
         init(_ reference: ReferenceData) throws {
-            let mapping = try ProjectColumn.matcher.map(header: ProjectColumn.allCases.map(\.rawValue), userMappings: [:], ignoreUnknown: false)
+            let mapping = try ProjectColumn.matcher.map(header: ProjectColumn.fileColumns.map(\.rawValue), userMappings: [:], ignoreUnknown: false)
             parser = ProjectRowParser(reference: reference, mapping: mapping, options: ValueOptions(), generatesIDs: false)
         }
 
         func decode(_ line: String) throws -> ProjectRecord {
             let reader = CSVReader(source: MemoryByteSource(line), options: CSVReaderOptions())
-            guard let fields = try reader.next()?.fields, fields.count == ProjectColumn.allCases.count else {
+            guard let fields = try reader.next()?.fields, fields.count == ProjectColumn.fileColumns.count else {
                 throw ImportRejected(
                     fileName: "recorded state",
                     problems: [ImportProblem(line: 1, column: nil, value: line, problem: "cannot read the recorded project state")],

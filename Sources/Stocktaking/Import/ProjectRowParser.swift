@@ -9,7 +9,8 @@ public struct ValueOptions: Sendable {
     public init() {}
 }
 
-/// Turns one CSV row into a `ProjectRecord`, collecting every problem in the row (not just the first).
+/// Turns one row's fields into a `ProjectRecord`, collecting every problem in the row (not just
+/// the first). Each file column is read by its declared `ProjectColumn.ImportRule`, in file order.
 ///
 /// Resolutions are cached per distinct cell text: a file repeats the same few hundred spellings
 /// of Action Lines, SDGs and countries across its rows.
@@ -20,37 +21,43 @@ final class ProjectRowParser {
     /// When set, rows without an external_id get one derived from their content (`--generate-ids`).
     let generatesIDs: Bool
 
-    private var actionLineCache: [String: Result<Int, ResolutionError>] = [:]
-    private var sdgCache: [String: Result<Int, ResolutionError>] = [:]
-    private var gdcCache: [String: Result<Int, ResolutionError>] = [:]
-    private var countryCache: [String: Result<Int, ResolutionError>] = [:]
+    private var linkCaches: [[String: Result<Int, ResolutionError>]] = Array(repeating: [:], count: 4)
     private var stakeholderCache: [String: Result<Int, ResolutionError>] = [:]
     private static let cacheLimit = 50_000
 
-    // Source indexes of each column, resolved once.
-    private let columnIndex: [Int?]
+    /// The file columns with their rule, text slot and source index, resolved once.
+    private struct Plan {
+        let column: ProjectColumn
+        let rule: ProjectColumn.ImportRule
+        let textSlot: Int?
+        let linkTable: ProjectColumn.LinkTable?
+        let sourceIndex: Int?
+    }
+    private let plan: [Plan]
+    private let externalIDIndex: Int?
 
     init(reference: ReferenceData, mapping: HeaderMapping<ProjectColumn>, options: ValueOptions, generatesIDs: Bool) {
         self.reference = reference
         self.mapping = mapping
         self.options = options
         self.generatesIDs = generatesIDs
-        columnIndex = ProjectColumn.allCases.map { mapping.index(of: $0) }
+        plan = ProjectColumn.fileColumns.map { column in
+            Plan(column: column, rule: column.declaration.importRule!, textSlot: column.textSlot, linkTable: column.linkTable,
+                 sourceIndex: mapping.index(of: column))
+        }
+        externalIDIndex = mapping.index(of: .externalID)
     }
 
-    private func cell(_ column: ProjectColumn, _ fields: [String]) -> String? {
-        guard let index = columnIndex[Self.ordinal[column]!] else { return nil }
+    private func cell(_ index: Int?, _ fields: [String]) -> String? {
+        guard let index else { return nil }
         let value = fields[index]
         return value.isEmpty ? nil : value
     }
 
-    private static let ordinal: [ProjectColumn: Int] = Dictionary(
-        uniqueKeysWithValues: ProjectColumn.allCases.enumerated().map { ($1, $0) })
-
     /// The row's id as it will be stored, even when the row is invalid: a repeated id is found
     /// whatever else is wrong with either copy. Nil when the cell is empty or cannot be an id.
     func externalID(of fields: [String]) -> String? {
-        guard let raw = cell(.externalID, fields), let id = try? ExternalID.normalize(raw), !id.isEmpty else { return nil }
+        guard let raw = cell(externalIDIndex, fields), let id = try? ExternalID.normalize(raw), !id.isEmpty else { return nil }
         return id
     }
 
@@ -60,107 +67,132 @@ final class ProjectRowParser {
         func problem(_ column: ProjectColumn, _ value: String?, _ error: ResolutionError) {
             problems.append(ImportProblem(line: line, column: mapping.sourceName(of: column), value: value, error))
         }
+        var record = ProjectRecord(externalID: "", title: "")
+        var hasTitle = false
 
         // Matched values: trimmed and folded. Free text: exactly as read (unless --trim-text).
-        var externalID = ""
-        if let raw = cell(.externalID, fields) {
-            do throws(ResolutionError) {
-                externalID = try ExternalID.normalize(raw)
-                if externalID.isEmpty && !generatesIDs {
-                    problem(.externalID, raw, ResolutionError("external_id is blank"))
+        for step in plan {
+            let raw = cell(step.sourceIndex, fields)
+            switch step.rule {
+            case .externalID:
+                if let raw {
+                    do throws(ResolutionError) {
+                        record.externalID = try ExternalID.normalize(raw)
+                        if record.externalID.isEmpty && !generatesIDs {
+                            problem(step.column, raw, ResolutionError("external_id is blank"))
+                        }
+                    } catch {
+                        problem(step.column, raw, error)
+                    }
+                } else if !generatesIDs {
+                    problem(step.column, nil, ResolutionError("external_id is required", suggestion: "give every row an id, or pass --generate-ids PREFIX"))
                 }
-            } catch {
-                problem(.externalID, raw, error)
+            case .requiredText:
+                let text = freeText(raw)
+                if let text, ValueParsers.hasContent(text) {
+                    record.texts[step.textSlot!] = text
+                    hasTitle = true
+                } else {
+                    problem(step.column, raw, ResolutionError("a \(step.column.rawValue) is required and must contain more than white space"))
+                }
+            case .freeText:
+                record.texts[step.textSlot!] = freeText(raw)
+            case .date:
+                guard let raw, ValueParsers.hasContent(raw) else { continue }
+                do throws(ResolutionError) {
+                    record.texts[step.textSlot!] = try ValueParsers.date(raw, order: options.dateOrder)
+                } catch {
+                    problem(step.column, raw, error)
+                }
+                // The end date cannot come before the start date (compared at the shorter precision).
+                if step.column == .endDate, let startDate = record.startDate, let endDate = record.endDate {
+                    let common = min(startDate.count, endDate.count)
+                    if endDate.prefix(common) < startDate.prefix(common) {
+                        problem(step.column, endDate, ResolutionError("the end date is before the start date (\(startDate))"))
+                    }
+                }
+            case .website, .email, .coverage, .status:
+                guard let raw else { continue }
+                do throws(ResolutionError) {
+                    record.texts[step.textSlot!] = try scalar(step.rule, raw)
+                } catch {
+                    problem(step.column, raw, error)
+                }
+            case .stakeholderType:
+                guard let raw else { continue }
+                record.stakeholderTypeID = resolveCached(raw, &stakeholderCache) { (text: String) throws(ResolutionError) -> Int in
+                    try reference.resolveStakeholderType(text).id
+                }.onFailure { problem(step.column, raw, $0) }
+            case .links:
+                let table = step.linkTable!
+                let ids = list(step.column, raw, table, problem)
+                record[links: table] = ids
+                if table.kind == .actionLines && ids.isEmpty && !problems.contains(where: { $0.column == mapping.sourceName(of: step.column) }) {
+                    problem(step.column, nil, ResolutionError("at least one leaf Action Line is required", suggestion: "e.g. C5 or C7.e-health"))
+                }
             }
-        } else if !generatesIDs {
-            problem(.externalID, nil, ResolutionError("external_id is required", suggestion: "give every row an id, or pass --generate-ids PREFIX"))
         }
-
-        let title = freeText(.title, fields)
-        if title == nil || !ValueParsers.hasContent(title!) {
-            problem(.title, cell(.title, fields), ResolutionError("a title is required and must contain more than white space"))
-        }
-
-        let stakeholderTypeID = cell(.stakeholderType, fields).flatMap { raw in
-            resolveCached(raw, &stakeholderCache) { (text: String) throws(ResolutionError) -> Int in try reference.resolveStakeholderType(text).id }
-                .onFailure { problem(.stakeholderType, raw, $0) }
-        }
-        let coverage = cell(.coverage, fields).flatMap { raw -> Coverage? in
-            do throws(ResolutionError) { return try reference.resolveCoverage(raw) } catch { problem(.coverage, raw, error); return nil }
-        }
-        let status = cell(.status, fields).flatMap { raw -> ProjectStatus? in
-            do throws(ResolutionError) { return try reference.resolveStatus(raw) } catch { problem(.status, raw, error); return nil }
-        }
-        let startDate = date(.startDate, fields, problem)
-        let endDate = date(.endDate, fields, problem)
-        if let startDate, let endDate {
-            let common = min(startDate.count, endDate.count)
-            if endDate.prefix(common) < startDate.prefix(common) {
-                problem(.endDate, endDate, ResolutionError("the end date is before the start date (\(startDate))"))
-            }
-        }
-        let submittedOn = date(.submittedOn, fields, problem)
-        let website = cell(.website, fields).flatMap { raw -> String? in
-            do throws(ResolutionError) { return try ValueParsers.website(raw) } catch { problem(.website, raw, error); return nil }
-        }
-        let contactEmail = cell(.contactEmail, fields).flatMap { raw -> String? in
-            do throws(ResolutionError) { return try ValueParsers.email(raw) } catch { problem(.contactEmail, raw, error); return nil }
-        }
-
-        let actionLineIDs = list(.actionLines, fields, &actionLineCache, problem) { (text: String) throws(ResolutionError) -> Int in try self.reference.resolveActionLine(text).id }
-        if actionLineIDs.isEmpty && !problems.contains(where: { $0.column == mapping.sourceName(of: .actionLines) }) {
-            problem(.actionLines, nil, ResolutionError("at least one leaf Action Line is required", suggestion: "e.g. C5 or C7.e-health"))
-        }
-        let sdgIDs = list(.sdgs, fields, &sdgCache, problem) { (text: String) throws(ResolutionError) -> Int in try self.reference.resolveSDG(text).id }
-        let gdcIDs = list(.gdcObjectives, fields, &gdcCache, problem) { (text: String) throws(ResolutionError) -> Int in try self.reference.resolveGDCObjective(text).id }
-        let countryIDs = list(.countries, fields, &countryCache, problem, keepOrder: true) { (text: String) throws(ResolutionError) -> Int in try self.reference.resolveCountry(text).id }
-
-        guard problems.isEmpty, let title else { return (nil, problems) }
-        let record = ProjectRecord(
-            externalID: externalID, title: title, description: freeText(.description, fields),
-            organization: freeText(.organization, fields), stakeholderTypeID: stakeholderTypeID, countryIDs: countryIDs,
-            coverage: coverage, status: status, startDate: startDate, endDate: endDate, website: website,
-            contactEmail: contactEmail, partners: freeText(.partners, fields), activityType: freeText(.activityType, fields),
-            actionLineIDs: actionLineIDs, sdgIDs: sdgIDs, gdcObjectiveIDs: gdcIDs, submittedOn: submittedOn)
+        guard problems.isEmpty, hasTitle else { return (nil, problems) }
         return (record, [])
     }
 
-    private func freeText(_ column: ProjectColumn, _ fields: [String]) -> String? {
-        guard let raw = cell(column, fields) else { return nil }
+    /// A checked single value stored as text: a website, an e-mail address, a coverage or a status.
+    private func scalar(_ rule: ProjectColumn.ImportRule, _ raw: String) throws(ResolutionError) -> String {
+        switch rule {
+        case .website: try ValueParsers.website(raw)
+        case .email: try ValueParsers.email(raw)
+        case .coverage: try reference.resolveCoverage(raw).rawValue
+        case .status: try reference.resolveStatus(raw).rawValue
+        default: preconditionFailure("not a single checked value")
+        }
+    }
+
+    /// Resolves one list item of a link table.
+    private func resolve(_ table: ProjectColumn.LinkTable, _ text: String) throws(ResolutionError) -> Int {
+        switch table.kind {
+        case .actionLines: try reference.resolveActionLine(text).id
+        case .sdgs: try reference.resolveSDG(text).id
+        case .gdcObjectives: try reference.resolveGDCObjective(text).id
+        case .countries: try reference.resolveCountry(text).id
+        }
+    }
+
+    private static func cacheIndex(_ table: ProjectColumn.LinkTable) -> Int {
+        switch table.kind {
+        case .actionLines: 0
+        case .sdgs: 1
+        case .gdcObjectives: 2
+        case .countries: 3
+        }
+    }
+
+    private func freeText(_ raw: String?) -> String? {
+        guard let raw else { return nil }
         guard options.trimText else { return raw }
         let trimmed = ValueParsers.trim(raw)
         return trimmed.isEmpty ? nil : trimmed
     }
 
-    private func date(_ column: ProjectColumn, _ fields: [String], _ problem: (ProjectColumn, String?, ResolutionError) -> Void) -> String? {
-        guard let raw = cell(column, fields), ValueParsers.hasContent(raw) else { return nil }
-        do throws(ResolutionError) {
-            return try ValueParsers.date(raw, order: options.dateOrder)
-        } catch {
-            problem(column, raw, error)
-            return nil
-        }
-    }
-
-    /// Splits a list cell, resolves each item, drops repeats; items keep file order when asked.
+    /// Splits a list cell, resolves each item, drops repeats; countries keep file order.
     private func list(
-        _ column: ProjectColumn, _ fields: [String], _ cache: inout [String: Result<Int, ResolutionError>],
-        _ problem: (ProjectColumn, String?, ResolutionError) -> Void, keepOrder: Bool = false,
-        _ resolve: (String) throws(ResolutionError) -> Int
+        _ column: ProjectColumn, _ raw: String?, _ table: ProjectColumn.LinkTable,
+        _ problem: (ProjectColumn, String?, ResolutionError) -> Void
     ) -> [Int] {
-        guard let raw = cell(column, fields) else { return [] }
+        guard let raw else { return [] }
+        let cacheIndex = Self.cacheIndex(table)
+        let resolve = { (text: String) throws(ResolutionError) -> Int in try self.resolve(table, text) }
         var ids: [Int] = []
         for item in raw.split(whereSeparator: { options.listSeparators.contains($0) }) {
             let text = String(item)
             guard ValueParsers.hasContent(text) else { continue }
-            switch resolveCached(text, &cache, resolve) {
+            switch resolveCached(text, &linkCaches[cacheIndex], resolve) {
             case .success(let id):
                 if !ids.contains(id) { ids.append(id) }
             case .failure(let error):
-                problem(column, text, commaListDiagnosis(text, &cache, resolve) ?? error)
+                problem(column, text, commaListDiagnosis(text, &linkCaches[cacheIndex], resolve) ?? error)
             }
         }
-        return keepOrder ? ids : ids.sorted()
+        return table.keepsOrder ? ids : ids.sorted()
     }
 
     /// `"SDG 1, SDG 5"` fails as one value; when the separators do not include a comma and every

@@ -113,7 +113,7 @@ public struct ProjectDetails: Sendable {
         }
         let old = try fields(before)
         let new = try fields(after)
-        return ProjectColumn.allCases.enumerated().compactMap { index, column in
+        return ProjectColumn.fileColumns.enumerated().compactMap { index, column in
             (index < old.count ? old[index] : nil) != (index < new.count ? new[index] : nil) ? column.rawValue : nil
         }
     }

@@ -1,58 +1,16 @@
 import SafeText
 import SQLite
 
-/// A column `find` can print. Link columns hold lists (Action Line codes, SDG numbers, …).
-public enum ProjectField: String, Sendable, CaseIterable {
-    case externalID = "external_id"
-    case title
-    case description
-    case organization
-    case stakeholderType = "stakeholder_type"
-    case countries
-    /// The ITU regions of the project's countries.
-    case regions
-    case coverage
-    case status
-    case startDate = "start_date"
-    case endDate = "end_date"
-    case website
-    case contactEmail = "contact_email"
-    case partners
-    case activityType = "activity_type"
-    case actionLines = "action_lines"
-    case sdgs
-    case gdcObjectives = "gdc_objectives"
-    case submittedOn = "submitted_on"
-    /// WSIS Prizes as `YEAR CATEGORY RESULT` (`2024 C5 winner`).
-    case prizes
-    case createdAt = "created_at"
-    case updatedAt = "updated_at"
-    /// The import batch that created the project.
-    case createdBatch = "created_batch"
-    /// The import batch that last wrote the project.
-    case batch
-    /// The fragment of title, description or organization that matched `--search`, the match in `[…]`.
-    case snippet
-
-    /// What `find` prints when no columns are chosen.
-    public static let defaultFields: [ProjectField] = [.externalID, .title, .organization, .countries, .actionLines, .sdgs]
-
-    public var isList: Bool {
-        switch self {
-        case .countries, .regions, .actionLines, .sdgs, .gdcObjectives, .prizes: true
-        default: false
-        }
-    }
-
+extension ProjectColumn {
     /// Parses a comma list of column names (`external_id,title,sdgs`); `all` stands for every column.
-    public static func list(parsing text: String) throws(ResolutionError) -> [ProjectField] {
-        var fields: [ProjectField] = []
+    public static func findColumns(parsing text: String) throws(ResolutionError) -> [ProjectColumn] {
+        var fields: [ProjectColumn] = []
         for item in text.split(separator: ",") {
             let name = ValueParsers.trim(String(item)).lowercased().replacingEvery("-", with: "_")
             if name.isEmpty { continue }
             if name == "all" {
                 fields += allCases.filter { $0 != .snippet }
-            } else if let field = ProjectField(rawValue: name) {
+            } else if let field = ProjectColumn(rawValue: name) {
                 fields.append(field)
             } else {
                 throw ResolutionError(
@@ -144,7 +102,7 @@ public struct ProjectSort: Sendable, Equatable {
 /// at a time, each link list as a correlated `group_concat` over the link table's primary key.
 public struct ProjectQuery: Sendable {
     public var filter: ProjectFilter
-    public var fields: [ProjectField]
+    public var fields: [ProjectColumn]
     /// Empty: by relevance when searching with FTS terms, else by external_id.
     public var sort: [ProjectSort]
     public var limit: Int?
@@ -158,7 +116,7 @@ public struct ProjectQuery: Sendable {
     static let rankExpression = "project_fts.rank"
 
     public init(
-        filter: ProjectFilter = ProjectFilter(), fields: [ProjectField] = ProjectField.defaultFields,
+        filter: ProjectFilter = ProjectFilter(), fields: [ProjectColumn] = ProjectColumn.defaultFindColumns,
         sort: [ProjectSort] = [], limit: Int? = nil, offset: Int = 0
     ) {
         self.filter = filter
@@ -275,13 +233,13 @@ extension ProjectFilter {
 
 /// The second phase of `ProjectQuery`: the columns of a list of ids, in the list's order.
 private struct ColumnStatement {
-    let fields: [ProjectField]
+    let fields: [ProjectColumn]
     let plan: SearchPlan?
     let sql: String
     /// Where `title, description, organization_name` start, when a snippet is cut in Swift.
     let substringSnippetColumn: Int?
 
-    init(fields: [ProjectField], plan: SearchPlan?) {
+    init(fields: [ProjectColumn], plan: SearchPlan?) {
         self.fields = fields
         self.plan = plan
         var expressions = fields.map { Self.expression(for: $0, plan: plan) }
@@ -296,35 +254,16 @@ private struct ColumnStatement {
             + " FROM json_each(?1) AS page JOIN project p ON p.id = page.value ORDER BY page.key"
     }
 
-    static func expression(for field: ProjectField, plan: SearchPlan?) -> String {
-        switch field {
-        case .externalID: "p.external_id"
-        case .title: "p.title"
-        case .description: "p.description"
-        case .organization: "p.organization_name"
+    static func expression(for field: ProjectColumn, plan: SearchPlan?) -> String {
+        switch field.declaration.storage {
+        case .text(let sqlColumn): "p." + sqlColumn
         case .stakeholderType: "p.stakeholder_type_id"
-        case .countries, .regions: "(SELECT group_concat(country_id) FROM project_country WHERE project_id = p.id)"
-        case .coverage: "p.coverage"
-        case .status: "p.status"
-        case .startDate: "p.start_date"
-        case .endDate: "p.end_date"
-        case .website: "p.website"
-        case .contactEmail: "p.contact_email"
-        case .partners: "p.partners"
-        case .activityType: "p.activity_type"
-        case .actionLines: "(SELECT group_concat(action_line_id) FROM project_action_line WHERE project_id = p.id)"
-        case .sdgs: "(SELECT group_concat(sdg_id) FROM project_sdg WHERE project_id = p.id)"
-        case .gdcObjectives: "(SELECT group_concat(gdc_objective_id) FROM project_gdc_objective WHERE project_id = p.id)"
-        case .submittedOn: "p.submitted_on"
-        case .prizes: "(SELECT group_concat(year || ' ' || action_line_id || ' ' || result) FROM prize WHERE project_id = p.id)"
-        case .createdAt: "p.created_at"
-        case .updatedAt: "p.updated_at"
-        case .createdBatch: "p.created_batch_id"
-        case .batch: "p.batch_id"
-        case .snippet:
+        case .links(let table): "(SELECT group_concat(\(table.idColumn)) FROM \(table.table) WHERE project_id = p.id)"
+        case .derived(_, .snippet):
             plan?.ftsQuery == nil
                 ? "NULL"
                 : "(SELECT snippet(project_fts, -1, '[', ']', '…', 12) FROM project_fts WHERE project_fts MATCH ?2 AND rowid = p.id)"
+        case .derived(let sql, _): sql
         }
     }
 
@@ -346,30 +285,29 @@ private struct ColumnStatement {
         }
     }
 
-    private func value(of field: ProjectField, at index: Int, in statement: Statement, reference: ReferenceData) -> QueryValue {
-        switch field {
+    private func value(of field: ProjectColumn, at index: Int, in statement: Statement, reference: ReferenceData) -> QueryValue {
+        switch field.declaration.storage {
+        case .text:
+            return .text(orNull: statement.text(at: index))
         case .stakeholderType:
             return statement.isNull(at: index) ? .null : .text(orNull: reference.stakeholderType(id: statement.int(at: index))?.code)
-        case .createdBatch, .batch:
+        case .links(let table):
+            let ids = Self.ids(at: index, in: statement)
+            return .list(reference.codes(of: table, table.keepsOrder ? ids : ids.sorted()))
+        case .derived(_, .text):
+            return .text(orNull: statement.text(at: index))
+        case .derived(_, .integer):
             return statement.isNull(at: index) ? .null : .integer(statement.int64(at: index))
-        case .actionLines:
-            return .list(Self.ids(at: index, in: statement).sorted().compactMap { reference.actionLine(id: $0)?.code })
-        case .sdgs, .gdcObjectives:
-            return .list(Self.ids(at: index, in: statement).sorted().map(String.init))
-        case .countries:
-            return .list(Self.ids(at: index, in: statement).compactMap { reference.country(id: $0)?.canonicalToken }.sorted())
-        case .regions:
+        case .derived(_, .regions):
             let regionIDs = Set(Self.ids(at: index, in: statement).compactMap { reference.country(id: $0)?.regionID })
             return .list(regionIDs.sorted().compactMap { reference.region(id: $0)?.code })
-        case .prizes:
+        case .derived(_, .prizes):
             return .list(Self.prizes(statement.text(at: index), reference: reference))
-        case .snippet:
+        case .derived(_, .snippet):
             if let column = substringSnippetColumn, let terms = plan?.substringTerms {
                 let texts = [statement.text(at: column), statement.text(at: column + 1), statement.text(at: column + 2)]
                 return .text(orNull: Self.substringSnippet(texts.compactMap { $0 }, terms: terms))
             }
-            return .text(orNull: statement.text(at: index))
-        default:
             return .text(orNull: statement.text(at: index))
         }
     }

@@ -78,44 +78,25 @@ public struct SchemaGuide: Sendable {
         "code": "Short code.",
     ]
 
+    /// The text columns of `project`, described once in the column table.
+    static let storedColumnDescriptions = Dictionary(
+        uniqueKeysWithValues: ProjectColumn.textColumns.map { ($0.sqlColumn!, $0.declaration.summary) })
+
     /// One line per table, view and column an analyst can query.
     static let descriptions: [String: Description] = [
-        "project": Description(summary: "One row per project, its own fields; links are in the project_* tables.", columns: [
-            "description": "Free-text description.",
-            "organization_name": "The organization exactly as written in the file.",
-            "organization_id": "The organization it was matched to (organization.id).",
-            "coverage": "local, national, regional or international.",
-            "status": "planned, ongoing or completed.",
-            "start_date": "Start: YYYY-MM-DD, YYYY-MM or YYYY.",
-            "end_date": "End: YYYY-MM-DD, YYYY-MM or YYYY.",
-            "website": "Project website.",
-            "contact_email": "Contact e-mail address.",
-            "partners": "Partners, as written.",
-            "activity_type": "Activity type, as written.",
-            "submitted_on": "Date submitted to the stocktaking (YYYY-MM-DD).",
-            "created_at": "When the row was first imported (UTC).",
-            "updated_at": "When the row last changed (UTC).",
-            "created_batch_id": "The import batch that created the row (import_batch.id).",
-            "source_line": "Line of the imported file the row last came from.",
-        ]),
-        "project_flat": Description(summary: "One row per project with its links as ';' lists: the easiest table to query.", columns: [
-            "description": "Free-text description.",
-            "organization": "The organization as written in the file.",
-            "stakeholder_type": "Stakeholder type code.",
-            "countries": "ISO 3166-1 alpha-2 codes (or INTERNATIONAL), ';'-separated.",
-            "coverage": "local, national, regional or international.",
-            "status": "planned, ongoing or completed.",
-            "start_date": "Start: YYYY-MM-DD, YYYY-MM or YYYY.",
-            "end_date": "End: YYYY-MM-DD, YYYY-MM or YYYY.",
-            "website": "Project website.",
-            "contact_email": "Contact e-mail address.",
-            "partners": "Partners, as written.",
-            "activity_type": "Activity type, as written.",
-            "action_lines": "Action Line codes, ';'-separated.",
-            "sdgs": "SDG numbers, ';'-separated.",
-            "gdc_objectives": "GDC objective numbers, ';'-separated.",
-            "submitted_on": "Date submitted to the stocktaking (YYYY-MM-DD).",
-        ]),
+        "project": Description(
+            summary: "One row per project, its own fields; links are in the project_* tables.",
+            columns: storedColumnDescriptions.merging([
+                "organization_name": "The organization exactly as written in the file.",
+                "organization_id": "The organization it was matched to (organization.id).",
+                "created_at": "When the row was first imported (UTC).",
+                "updated_at": "When the row last changed (UTC).",
+                "created_batch_id": "The import batch that created the row (import_batch.id).",
+                "source_line": "Line of the imported file the row last came from.",
+            ]) { _, explicit in explicit }),
+        "project_flat": Description(
+            summary: "One row per project with its links as ';' lists: the easiest table to query.",
+            columns: Dictionary(uniqueKeysWithValues: ProjectColumn.fileColumns.map { ($0.rawValue, $0.declaration.summary) })),
         "project_action_line": Description(summary: "Which Action Lines each project serves (one row per link).", columns: [:]),
         "project_sdg": Description(summary: "Which SDGs each project serves (one row per link).", columns: [:]),
         "project_gdc_objective": Description(summary: "Which Global Digital Compact objectives each project serves.", columns: [:]),

@@ -49,39 +49,65 @@ public final class ProjectRepository {
     }
 
     public func find(externalID: String) throws -> StoredProject? {
-        let statement = try database.cachedStatement("""
-            SELECT id, external_id, title, description, organization_name, stakeholder_type_id, coverage, status,
-                   start_date, end_date, website, contact_email, partners, activity_type, submitted_on,
-                   created_at, updated_at, created_batch_id, batch_id, source_line
-            FROM project WHERE external_id = ?
-            """)
+        let statement = try database.cachedStatement(Self.selectSQL)
         try statement.bind(externalID, at: 1)
         guard try statement.step() else { return nil }
+        var record = ProjectRecord(externalID: "", title: "")
+        for slot in ProjectColumn.textColumns.indices { record.texts[slot] = statement.text(at: 1 + slot) }
+        var index = 1 + ProjectColumn.textColumns.count
+        func next() -> Int { defer { index += 1 }; return index }
         let id = statement.int64(at: 0)
-        var record = ProjectRecord(
-            externalID: statement.text(at: 1) ?? "", title: statement.text(at: 2) ?? "",
-            description: statement.text(at: 3), organization: statement.text(at: 4),
-            stakeholderTypeID: statement.isNull(at: 5) ? nil : statement.int(at: 5),
-            coverage: statement.text(at: 6).flatMap(Coverage.init(rawValue:)),
-            status: statement.text(at: 7).flatMap(ProjectStatus.init(rawValue:)),
-            startDate: statement.text(at: 8), endDate: statement.text(at: 9), website: statement.text(at: 10),
-            contactEmail: statement.text(at: 11), partners: statement.text(at: 12), activityType: statement.text(at: 13),
-            submittedOn: statement.text(at: 14))
+        let stakeholder = next()
+        record.stakeholderTypeID = statement.isNull(at: stakeholder) ? nil : statement.int(at: stakeholder)
+        let (createdAt, updatedAt, createdBatch, batch, line) = (next(), next(), next(), next(), next())
         let stored = (
-            createdAt: statement.text(at: 15) ?? "", updatedAt: statement.text(at: 16) ?? "",
-            createdBatchID: statement.isNull(at: 17) ? nil : statement.int64(at: 17),
-            batchID: statement.isNull(at: 18) ? nil : statement.int64(at: 18),
-            sourceLine: statement.isNull(at: 19) ? nil : statement.int(at: 19))
+            createdAt: statement.text(at: createdAt) ?? "", updatedAt: statement.text(at: updatedAt) ?? "",
+            createdBatchID: statement.isNull(at: createdBatch) ? nil : statement.int64(at: createdBatch),
+            batchID: statement.isNull(at: batch) ? nil : statement.int64(at: batch),
+            sourceLine: statement.isNull(at: line) ? nil : statement.int(at: line))
         statement.reset()
-        record.actionLineIDs = try linkIDs("SELECT action_line_id FROM project_action_line WHERE project_id = ? ORDER BY action_line_id", id)
-        record.sdgIDs = try linkIDs("SELECT sdg_id FROM project_sdg WHERE project_id = ? ORDER BY sdg_id", id)
-        record.gdcObjectiveIDs = try linkIDs(
-            "SELECT gdc_objective_id FROM project_gdc_objective WHERE project_id = ? ORDER BY gdc_objective_id", id)
-        record.countryIDs = try linkIDs("SELECT country_id FROM project_country WHERE project_id = ? ORDER BY position", id)
+        for table in [ProjectColumn.LinkTable.actionLines, .sdgs, .gdcObjectives, .countries] {
+            record[links: table] = try linkIDs(
+                "SELECT \(table.idColumn) FROM \(table.table) WHERE project_id = ? ORDER BY \(table.keepsOrder ? "position" : table.idColumn)", id)
+        }
         return StoredProject(
             id: id, record: record, createdAt: stored.createdAt, updatedAt: stored.updatedAt,
             createdBatchID: stored.createdBatchID, batchID: stored.batchID, sourceLine: stored.sourceLine)
     }
+
+    // The statements of the project row, built once from the column table: the text columns take
+    // parameters ?1…?n in `ProjectColumn.textColumns` order, the bookkeeping columns follow.
+
+    /// The text columns of `project`, comma-separated.
+    private static let textColumnList = ProjectColumn.textColumns.map { $0.sqlColumn! }.joined(separator: ", ")
+    private static let textCount = ProjectColumn.textColumns.count
+
+    private static let selectSQL = """
+        SELECT id, \(textColumnList), stakeholder_type_id, created_at, updated_at, created_batch_id, batch_id, source_line
+        FROM project WHERE external_id = ?
+        """
+
+    /// ?n+1 organization_id, ?n+2 stakeholder_type_id, ?n+3 now, ?n+4 batch, ?n+5 source line.
+    private static let insertSQL: String = {
+        let n = textCount
+        let texts = (1...n).map { "?\($0)" }.joined(separator: ", ")
+        return """
+            INSERT INTO project (\(textColumnList), organization_id, stakeholder_type_id,
+                created_at, updated_at, created_batch_id, batch_id, source_line)
+            VALUES (\(texts), ?\(n + 1), ?\(n + 2), ?\(n + 3), ?\(n + 3), ?\(n + 4), ?\(n + 4), ?\(n + 5))
+            """
+    }()
+
+    /// As `insertSQL`, and ?n+6 the project's id.
+    private static let updateSQL: String = {
+        let n = textCount
+        let texts = ProjectColumn.textColumns.enumerated().map { "\($1.sqlColumn!) = ?\($0 + 1)" }.joined(separator: ", ")
+        return """
+            UPDATE project SET \(texts), organization_id = ?\(n + 1), stakeholder_type_id = ?\(n + 2),
+                updated_at = ?\(n + 3), batch_id = ?\(n + 4), source_line = ?\(n + 5)
+            WHERE id = ?\(n + 6)
+            """
+    }()
 
     private func linkIDs(_ sql: String, _ projectID: Int64) throws -> [Int] {
         let statement = try database.cachedStatement(sql)
@@ -113,16 +139,8 @@ public final class ProjectRepository {
     }
 
     public func insert(_ record: ProjectRecord, batchID: Int64?, now: String, sourceLine: Int? = nil) throws -> Int64 {
-        let statement = try database.cachedStatement("""
-            INSERT INTO project (external_id, title, description, organization_name, organization_id, stakeholder_type_id,
-                coverage, status, start_date, end_date, website, contact_email, partners, activity_type, submitted_on,
-                created_at, updated_at, created_batch_id, batch_id, source_line)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17, ?17, ?18)
-            """)
-        try bindColumns(of: record, to: statement)
-        try statement.bind(now, at: 16)
-        try statement.bind(batchID, at: 17)
-        try statement.bind(sourceLine, at: 18)
+        let statement = try database.cachedStatement(Self.insertSQL)
+        try bindColumns(of: record, now: now, batchID: batchID, sourceLine: sourceLine, to: statement)
         try statement.execute()
         let id = database.lastInsertRowID
         try insertLinks(of: record, projectID: id)
@@ -134,18 +152,9 @@ public final class ProjectRepository {
     public func update(
         id: Int64, with record: ProjectRecord, batchID: Int64?, now: String, sourceLine: Int? = nil, previous: ProjectRecord? = nil
     ) throws {
-        let statement = try database.cachedStatement("""
-            UPDATE project SET external_id = ?1, title = ?2, description = ?3, organization_name = ?4, organization_id = ?5,
-                stakeholder_type_id = ?6, coverage = ?7, status = ?8, start_date = ?9, end_date = ?10, website = ?11,
-                contact_email = ?12, partners = ?13, activity_type = ?14, submitted_on = ?15, updated_at = ?16, batch_id = ?17,
-                source_line = ?19
-            WHERE id = ?18
-            """)
-        try bindColumns(of: record, to: statement)
-        try statement.bind(now, at: 16)
-        try statement.bind(batchID, at: 17)
-        try statement.bind(id, at: 18)
-        try statement.bind(sourceLine, at: 19)
+        let statement = try database.cachedStatement(Self.updateSQL)
+        try bindColumns(of: record, now: now, batchID: batchID, sourceLine: sourceLine, to: statement)
+        try statement.bind(id, at: Self.textCount + 6)
         try statement.execute()
         let changed = LinkTables(
             actionLines: previous?.actionLineIDs != record.actionLineIDs, sdgs: previous?.sdgIDs != record.sdgIDs,
@@ -195,22 +204,14 @@ public final class ProjectRepository {
             """)
     }
 
-    private func bindColumns(of record: ProjectRecord, to statement: Statement) throws {
-        try statement.bind(record.externalID, at: 1)
-        try statement.bind(record.title, at: 2)
-        try statement.bind(record.description, at: 3)
-        try statement.bind(record.organization, at: 4)
-        try statement.bind(try organizationID(for: record), at: 5)
-        try statement.bind(record.stakeholderTypeID, at: 6)
-        try statement.bind(record.coverage?.rawValue, at: 7)
-        try statement.bind(record.status?.rawValue, at: 8)
-        try statement.bind(record.startDate, at: 9)
-        try statement.bind(record.endDate, at: 10)
-        try statement.bind(record.website, at: 11)
-        try statement.bind(record.contactEmail, at: 12)
-        try statement.bind(record.partners, at: 13)
-        try statement.bind(record.activityType, at: 14)
-        try statement.bind(record.submittedOn, at: 15)
+    private func bindColumns(of record: ProjectRecord, now: String, batchID: Int64?, sourceLine: Int?, to statement: Statement) throws {
+        for (slot, text) in record.texts.enumerated() { try statement.bind(text, at: slot + 1) }
+        let n = Self.textCount
+        try statement.bind(try organizationID(for: record), at: n + 1)
+        try statement.bind(record.stakeholderTypeID, at: n + 2)
+        try statement.bind(now, at: n + 3)
+        try statement.bind(batchID, at: n + 4)
+        try statement.bind(sourceLine, at: n + 5)
     }
 
     private lazy var linkStatements: (actionLine: Statement, sdg: Statement, gdc: Statement, country: Statement)? = nil

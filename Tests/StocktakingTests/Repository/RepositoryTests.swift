@@ -1,3 +1,4 @@
+import DatabaseTestSupport
 import SQLite
 import Stocktaking
 import TestSupport

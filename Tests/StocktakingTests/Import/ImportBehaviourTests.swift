@@ -1,4 +1,5 @@
 import CSV
+import DatabaseTestSupport
 import Foundation
 import SQLite
 import Stocktaking
@@ -356,7 +357,7 @@ import TestSupport
 
     /// Random hostile text goes through the CSV writer and the importer and comes back exactly.
     @Test func hostileTextRoundTripsExactly() throws {
-        var generator = SplitMix(seed: 20251129)
+        var generator = SplitMix64(seed: 20251129)
         let alphabet: [String] = ["a", "Z", " ", ",", ";", "|", "\"", "\r", "\n", "\r\n", "\t", "é", "ñ", "ç", "ي", "ж", "中", "文", "🙂", "=", "+", "-", "@", "'", "\\", "\u{00A0}", "\u{200B}"]
         var rows: [[String]] = []
         for index in 0..<200 {
@@ -381,18 +382,5 @@ import TestSupport
             #expect(values[3] == (row[3].isEmpty ? .null : .text(row[3])))
             #expect(values[4] == (row[6].isEmpty ? .null : .text(row[6])))
         }
-    }
-}
-
-/// A small deterministic generator for property tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,3 +1,4 @@
+import DatabaseTestSupport
 import Stocktaking
 import TestSupport
 import Testing

@@ -1,3 +1,4 @@
+import DatabaseTestSupport
 import Foundation
 import SQLite
 import Stocktaking
@@ -5,7 +6,7 @@ import TestSupport
 
 /// Small canonical project files full of hostile text, and helpers to load and export them.
 enum ExportFixtures {
-    static let header = ProjectColumn.allCases.map(\.rawValue).joined(separator: ",")
+    static let header = ProjectColumn.fileColumns.map(\.rawValue).joined(separator: ",")
 
     /// Canonical form already (what the export writes): ordered by external_id without regard to
     /// case, links sorted, minimal RFC 4180 quoting, CRLF. Quotes, commas, CR, LF and CRLF inside

@@ -138,13 +138,13 @@ let filterCases: [FilterCase] = [
 
     @Test func unknownSortKeyOrColumnIsRefused() {
         #expect(throws: ResolutionError.self) { try ProjectSort(parsing: "title; DROP TABLE project") }
-        #expect(throws: ResolutionError.self) { try ProjectField.list(parsing: "external_id,secret") }
-        #expect(throws: ResolutionError.self) { try ProjectField.list(parsing: " , ") }
+        #expect(throws: ResolutionError.self) { try ProjectColumn.findColumns(parsing: "external_id,secret") }
+        #expect(throws: ResolutionError.self) { try ProjectColumn.findColumns(parsing: " , ") }
     }
 
     @Test func linkColumnsAreListsInCanonicalOrder() throws {
         var rows: [String: [QueryValue]] = [:]
-        let fields: [ProjectField] = [
+        let fields: [ProjectColumn] = [
             .externalID, .actionLines, .sdgs, .gdcObjectives, .countries, .regions, .prizes, .stakeholderType, .createdBatch, .batch,
         ]
         try ProjectQuery(fields: fields).forEachRow(in: fixture.catalog) { row in

@@ -1,3 +1,4 @@
+import DatabaseTestSupport
 import Foundation
 import SQLite
 import Stocktaking
@@ -54,7 +55,7 @@ import Testing
         defer { catalog.close(); temporary.remove() }
         let tsv = try ExportFixtures.exportText(catalog) { $0.format = .tsv }
         // TSV lines end in LF (for Unix tools); CSV keeps RFC 4180's CRLF.
-        #expect(tsv.hasPrefix(ProjectColumn.allCases.map(\.rawValue).joined(separator: "\t") + "\nH-001\t"))
+        #expect(tsv.hasPrefix(ProjectColumn.fileColumns.map(\.rawValue).joined(separator: "\t") + "\nH-001\t"))
         #expect(tsv.contains("H-004\t\"Tab\there\"\t"))
         // Commas need no quotes in TSV.
         #expect(tsv.contains("\thttps://example.org/a?b=1,2\t"))
@@ -90,10 +91,10 @@ import Testing
         #expect(second["sdgs"] as? [Int] == [])
         #expect(second["countries"] as? [String] == ["INTERNATIONAL"])
         // Every key present in every object, in the header's order.
-        for object in objects { #expect(Set(object.keys) == Set(ProjectColumn.allCases.map(\.rawValue))) }
+        for object in objects { #expect(Set(object.keys) == Set(ProjectColumn.fileColumns.map(\.rawValue))) }
         let firstLine = format == .json ? String(text.split(separator: "\n")[1]) : String(text.split(separator: "\n")[0])
         var position = firstLine.startIndex
-        for column in ProjectColumn.allCases {
+        for column in ProjectColumn.fileColumns {
             let range = try #require(firstLine.range(of: "\"\(column.rawValue)\":", range: position..<firstLine.endIndex))
             position = range.upperBound
         }
@@ -190,7 +191,7 @@ import Testing
         #expect(lines.count == 4)
         #expect(lines[1].hasPrefix("H-002,Changed title,"))
         #expect(lines[1].hasSuffix(","))
-        #expect(lines[2] == "H-004" + String(repeating: ",", count: ProjectColumn.allCases.count - 1) + ",true")
+        #expect(lines[2] == "H-004" + String(repeating: ",", count: ProjectColumn.fileColumns.count - 1) + ",true")
         #expect(lines[3].hasPrefix("H-005,New project,"))
 
         let (_, summary) = try ExportFixtures.export(catalog) { $0.sinceBatch = 2 }

@@ -2,7 +2,7 @@
 # Renders the HTML stocktaking report in a real browser (headless Chromium) and checks the result
 # is not blank: a check that the self-contained HTML and its inline SVG actually display.
 #
-# Usage: Benchmarks/render-report.sh [OUT_DIR]
+# Usage: Tests/Scripts/render-report.sh [OUT_DIR]
 #   STOCKTAKE   the stocktake binary (default: swift build, then .build/debug/stocktake)
 #   CHROMIUM    the browser (default: chromium, chromium-browser or google-chrome on PATH)
 #   WIDTH       viewport width in CSS pixels (default 1280; try 390 for a phone)
@@ -10,7 +10,7 @@
 # Exit status: 0 rendered and not blank, 1 otherwise.
 set -euo pipefail
 
-root="$(cd "$(dirname "$0")/.." && pwd)"
+root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="${1:-$(mktemp -d)}"
 mkdir -p "$out"
 width="${WIDTH:-1280}"

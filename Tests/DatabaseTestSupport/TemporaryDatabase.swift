@@ -1,6 +1,7 @@
 import Foundation
 import SQLite
 import Stocktaking
+import TestSupport
 
 /// A database file in its own temporary directory.
 public final class TemporaryDatabase: @unchecked Sendable {

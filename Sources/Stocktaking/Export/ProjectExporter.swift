@@ -53,8 +53,9 @@ public struct ProjectExporter {
         case text(Int)
         /// The stakeholder type id at this index, written as its code.
         case stakeholderType(Int)
-        /// A link list, read from the link cursor at this index of `cursors`.
-        case links(ProjectColumn.LinkTable, cursor: Int)
+        /// A link list, read from the link cursor at this index of `cursors` (the kind only: a
+        /// table's names would be retained and released for every project).
+        case links(ProjectColumn.LinkTable.Kind, cursor: Int)
     }
 
     /// Writes the export to `sink` and flushes it.
@@ -108,7 +109,7 @@ public struct ProjectExporter {
                 steps.append(.stakeholderType(selected.count))
                 selected.append("p.stakeholder_type_id")
             case .links(let table):
-                steps.append(.links(table, cursor: linkTables.count))
+                steps.append(.links(table.kind, cursor: linkTables.count))
                 linkTables.append(table)
             case .derived:
                 preconditionFailure("a file column is stored")
@@ -152,9 +153,9 @@ public struct ProjectExporter {
                     p.withUTF8(at: index) { encoder.text($0, &buffer) }
                 case .stakeholderType(let index):
                     encoder.text(bytes: p.isNull(at: index) ? nil : names.stakeholderType(p.int(at: index)), &buffer)
-                case .links(let table, let cursor):
+                case .links(let kind, let cursor):
                     try cursors[cursor].values(of: projectID, into: &ids)
-                    switch table.kind {
+                    switch kind {
                     case .countries:
                         // Canonical tokens sorted.
                         ids.sort { names.countryRank($0) < names.countryRank($1) }

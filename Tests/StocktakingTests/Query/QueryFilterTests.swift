@@ -139,8 +139,8 @@ let filterCases: [FilterCase] = [
         #expect(rows.count == 8)
         let p06 = try #require(rows["P06"])
         #expect(p06[1] == .list(["C2", "C4"]))
-        #expect(p06[2] == .list(["4", "9"]))
-        #expect(p06[3] == .list(["1"]))
+        #expect(p06[2] == .numbers([4, 9]))
+        #expect(p06[3] == .numbers([1]))
         #expect(p06[4] == .list(["KE", "SN", "UG"]))
         #expect(p06[5] == .list(["AFR"]))
         #expect(p06[6] == .list(["2024 C2 winner"]))
@@ -148,7 +148,7 @@ let filterCases: [FilterCase] = [
         #expect(p06[8] == .integer(2) && p06[9] == .integer(2))
         let p03 = try #require(rows["P03"])
         #expect(p03[1] == .list(["C4", "C7.e-learning"]))
-        #expect(p03[3] == .list([]))
+        #expect(p03[3] == .numbers([]))
         let p08 = try #require(rows["P08"])
         #expect(p08[4] == .list(["INTERNATIONAL"]) && p08[5] == .list(["INT"]) && p08[7] == .null)
     }
@@ -172,6 +172,6 @@ let filterCases: [FilterCase] = [
             sdgs.append(row[1])
         }
         #expect(seen == (1...600).map { String(format: "Q%04d", $0) })
-        #expect(sdgs[0] == .list(["2"]) && sdgs[599] == .list([String(600 % 17 + 1)]))
+        #expect(sdgs[0] == .numbers([2]) && sdgs[599] == .numbers([600 % 17 + 1]))
     }
 }

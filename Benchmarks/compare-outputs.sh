@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Proves that a change keeps standard output byte-identical: runs two stocktake binaries (before and
 # after) on the same databases — the sample and a generated set — through every export format, every
-# find format, stats, show, ref, schema, imports and report, and compares standard output and exit
-# status of each command.
+# find format, stats (counts and shares), show, ref, schema, imports, migrate --status, sql and report,
+# and refused formats, and compares standard output and exit status of each command.
 #
 # Usage: Benchmarks/compare-outputs.sh BEFORE_BINARY AFTER_BINARY [ROWS]   (ROWS default 100000)
 # Prints one line per differing command (and a diff excerpt); exits 1 when any differs.
@@ -38,12 +38,17 @@ commands+=("export --format json --labels" "export --format ndjson --labels" "ex
 for format in table csv tsv json ndjson markdown; do
     commands+=("find --format $format --limit 300" "find --format $format --columns all --limit 300"
         "find --format $format --columns all --search health --limit 50" "stats --format $format --by action-line"
-        "stats --format $format --matrix" "ref action-lines --format $format")
+        "stats --format $format --matrix" "ref action-lines --format $format"
+        "stats --format $format --by region --share" "ref countries --format $format" "ref regions --format $format"
+        "imports show 1 --format $format" "migrate --status --format $format"
+        "sql --format $format \"SELECT 1.5 AS r, x'00ff' AS b, NULL AS n, 'a|b<i>' AS t, -7 AS i\"")
 done
 commands+=("find --count" "find --format csv --columns all" "find --format csv --region AFR --sdg 3 --action-line C7"
     "find --format csv --columns external_id,snippet --search education" "find --format csv --no-header --columns external_id"
     "stats --format csv --by region --by sdg" "stats --format csv --by year" "schema" "imports --format csv" "check"
-    "sql --format csv 'SELECT count(*), min(title) FROM project'" "sql --format json 'SELECT * FROM action_line'")
+    "sql --format csv 'SELECT count(*), min(title) FROM project'" "sql --format json 'SELECT * FROM action_line'"
+    "stats --format table --matrix --share" "export --format table" "export --format markdown" "find --format xml"
+    "find --format tsv --no-header --columns external_id,sdgs,countries --limit 20")
 
 differences=0
 for db in sample generated; do

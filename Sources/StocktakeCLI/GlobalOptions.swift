@@ -44,7 +44,7 @@ public struct GlobalOptions: ParsableArguments {
     /// (exit 64). Every command that writes a file calls this first.
     ///
     /// - Returns: the targets, in the order given.
-    func checkedOutputs(_ outputs: [(option: String, path: String)], inputs: [String] = []) throws -> [OutputTarget] {
+    func checkedOutputs(_ outputs: [(option: OptionName, path: String)], inputs: [String] = []) throws -> [OutputTarget] {
         try outputGuard(inputs: inputs).check(outputs)
     }
 

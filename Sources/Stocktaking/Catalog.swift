@@ -2,13 +2,14 @@ import Glibc
 import SQLite
 
 /// Why a database could not be opened for what was asked.
-public enum CatalogError: Error, Sendable, CustomStringConvertible {
+public enum CatalogError: SpellableError, Sendable {
+    /// No file at `path`; the front end says how to create one or point to another.
     case missingDatabase(path: String)
 
-    public var description: String {
+    public func message(spelledBy spelling: FrontEndSpelling) -> String {
         switch self {
         case .missingDatabase(let path):
-            "no database at \(path); create it with `stocktake init` (or `stocktake import FILE`), or point --db / STOCKTAKE_DB at an existing one"
+            Wording("no database at \(path)\(guidance: .createDatabase)").rendered(by: spelling)
         }
     }
 }

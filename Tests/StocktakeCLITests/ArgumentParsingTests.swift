@@ -205,7 +205,7 @@ enum DocumentedExamples {
     @Test func documentedExamplesSetTheOptionsTheyName() throws {
         let find = try #require(try Self.parse(DocumentedExamples.arguments(
             #"stocktake find --search "telemedicine rural" --snippet --limit 20"#)) as? StocktakeCommand.Find)
-        #expect(find.filters.search == "telemedicine rural")
+        #expect(find.filters.search?.text == "telemedicine rural")
         #expect(find.snippet)
         #expect(find.limit == 20)
         #expect(!find.count)

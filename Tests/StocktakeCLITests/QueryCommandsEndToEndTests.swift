@@ -82,7 +82,8 @@ struct QueryCommandsEndToEndTests {
         let objects = try jsonObjects(json.stdout)
         #expect(objects.count == 4)
         #expect(objects[1]["title"] as? String == QueryCommandsDatabase.trickyTitle)
-        #expect(objects[2]["sdgs"] as? [String] == ["4", "9"])
+        // SDG numbers are JSON numbers, as in export (docs/schema.md, "The JSON shape of a project").
+        #expect(objects[2]["sdgs"] as? [Int] == [4, 9])
         #expect(objects[2]["regions"] as? [String] == ["AFR"])
         #expect(objects[2]["prizes"] as? [String] == ["2024 C2 winner"])
         #expect(objects[0]["prizes"] as? [String] == [])
@@ -91,7 +92,7 @@ struct QueryCommandsEndToEndTests {
         let lines = ndjson.stdout.split(separator: "\n")
         #expect(lines.count == 2)
         let first = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
-        #expect(first["title"] as? String == QueryCommandsDatabase.trickyTitle && first["sdgs"] as? [String] == ["17"])
+        #expect(first["title"] as? String == QueryCommandsDatabase.trickyTitle && first["sdgs"] as? [Int] == [17])
         let markdown = try stocktake("find", "--format", "markdown", "--columns", "external_id,title", "--country", "INTERNATIONAL")
         #expect(markdown.stdoutLines == ["| external_id | title |", "| --- | --- |", "| E02 | Value with, comma \"quote\"<br>newline ünïcödé 日本 |"])
     }

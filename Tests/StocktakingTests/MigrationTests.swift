@@ -122,8 +122,10 @@ import Testing
         #expect {
             _ = try temporary.makeCatalog(access: access)
         } throws: { error in
-            guard case CatalogError.missingDatabase(let path) = error else { return false }
-            return path == temporary.path && "\(error)".contains("stocktake init")
+            guard let error = error as? CatalogError, case .missingDatabase(let path) = error else { return false }
+            // How to create one is the front end's to say (the CLI names `stocktake init`).
+            let spelling = FrontEndSpelling(option: { $0.rawValue }, guidance: { $0 == .createDatabase ? "how to create one" : nil })
+            return path == temporary.path && error.message(spelledBy: spelling).hasSuffix("; how to create one")
         }
         #expect(!FileManager.default.fileExists(atPath: temporary.path))
         #expect(!FileManager.default.fileExists(atPath: temporary.path + "-wal"))

@@ -30,7 +30,7 @@ extension StocktakeCommand {
         }
 
         func execute() throws {
-            let target = try globals.checkedOutputs([("backup", path)])[0]
+            let target = try globals.checkedOutputs([(.backupPath, path)])[0]
             let mode = try permissions.mode(for: target)
             let catalog = try globals.open(.read)
             defer { catalog.close() }

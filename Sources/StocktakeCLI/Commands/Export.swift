@@ -1,7 +1,6 @@
 import ArgumentParser
 import Stocktaking
 
-extension ExportFormat: ExpressibleByArgument {}
 extension ExportKind: ExpressibleByArgument {}
 
 extension ExportError: ExitStatusProviding {
@@ -41,8 +40,8 @@ extension StocktakeCommand {
 
         // Optional, with their defaults below, so `validate()` can tell an option given with --bundle
         // (which would be ignored) from one left at its default.
-        @Option(help: "Output format: csv, tsv, json or ndjson (default: csv).")
-        var format: ExportFormat?
+        @Option(help: "Output format: \(OutputFormat.spokenList(OutputFormat.exports)) (default: csv).")
+        var format: ExportFormatArgument?
 
         @Option(help: ArgumentHelp("Where to write (default: - for standard output).", valueName: "path"))
         var out: String?
@@ -91,7 +90,7 @@ extension StocktakeCommand {
             }
             if labels && resolvedKind != .projects { throw ValidationError("--labels applies to --kind projects only") }
             if noHeader && !resolvedFormat.isDelimited {
-                throw ValidationError("--no-header is for --format csv or tsv; \(resolvedFormat.rawValue) has no header line to leave out")
+                throw ValidationError("--no-header is for --format csv or tsv; \(resolvedFormat.name) has no header line to leave out")
             }
             if (bom || excelSafe) && !resolvedFormat.isDelimited {
                 throw ValidationError("--bom and --excel-safe are for --format csv or tsv")
@@ -99,13 +98,13 @@ extension StocktakeCommand {
             if sinceBatch != nil && resolvedKind != .projects { throw ValidationError("--since-batch applies to --kind projects only") }
         }
 
-        var resolvedFormat: ExportFormat { format ?? .csv }
+        var resolvedFormat: ExportFormat { format?.format ?? .csv }
         var resolvedKind: ExportKind { kind ?? .projects }
 
         func execute() throws {
             if let bundle { return try writeBundle(into: bundle) }
             // Before the database is opened: an output that is the database must not even be truncated.
-            let target = try globals.checkedOutputs([("--out", out ?? "-")])[0]
+            let target = try globals.checkedOutputs([(.out, out ?? "-")])[0]
             let mode = try permissions.mode(for: target)
             let catalog = try globals.open(.read)
             defer { catalog.close() }

@@ -1,20 +1,6 @@
 import ArgumentParser
 import Stocktaking
 
-extension Cell {
-    /// A query result value as a printed cell.
-    init(_ value: QueryValue) {
-        switch value {
-        case .null: self = .null
-        case .integer(let integer): self = .integer(integer)
-        case .real(let real): self = .real(real)
-        case .text(let text): self = .text(text)
-        case .blob(let bytes): self = .blob(bytes)
-        case .list(let items): self = .list(items)
-        }
-    }
-}
-
 extension StocktakeCommand {
     struct Find: StocktakeSubcommand {
         static let configuration = CommandConfiguration(
@@ -131,7 +117,7 @@ extension StocktakeCommand {
             let printer = output.printer(columns: query.fields.map(\.rawValue))
             try printer.start()
             try query.forEachRow(in: catalog) { row in
-                try printer.add(row.map(Cell.init))
+                try printer.add(row)
                 try checkTime()
             }
             try printer.finish()

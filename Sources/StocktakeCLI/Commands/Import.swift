@@ -197,7 +197,7 @@ extension StocktakeCommand {
             // Before the database is opened (and perhaps created): the outputs must not overwrite it,
             // the file being imported, or each other.
             _ = try globals.checkedOutputs(
-                [("--rejects", rejects), ("--report", report)].compactMap { option, path in path.map { (option, $0) } },
+                [(OptionName.rejects, rejects), (.report, report)].compactMap { option, path in path.map { (option, $0) } },
                 inputs: [file])
             let catalog = try globals.open(.migrate)
             defer { catalog.close() }

@@ -36,12 +36,12 @@ extension StocktakeCommand.Imports {
         "deleted", "sha256", "reverts", "reverted_by",
     ]
 
-    static func cells(_ batch: ImportBatch) -> [Cell] {
-        [.integer(batch.id), .text(batch.kind.rawValue), batch.fileName.map(Cell.text) ?? .null, .text(batch.startedAt),
-         batch.finishedAt.map(Cell.text) ?? .null, batch.user.map(Cell.text) ?? .null, .integer(Int64(batch.inserted)),
+    static func cells(_ batch: ImportBatch) -> [QueryValue] {
+        [.integer(batch.id), .text(batch.kind.rawValue), batch.fileName.map(QueryValue.text) ?? .null, .text(batch.startedAt),
+         batch.finishedAt.map(QueryValue.text) ?? .null, batch.user.map(QueryValue.text) ?? .null, .integer(Int64(batch.inserted)),
          .integer(Int64(batch.updated)), .integer(Int64(batch.unchanged)), .integer(Int64(batch.rejected)),
-         .integer(Int64(batch.deleted)), batch.sha256.map(Cell.text) ?? .null, batch.revertsBatchID.map(Cell.integer) ?? .null,
-         batch.revertedByBatchID.map(Cell.integer) ?? .null]
+         .integer(Int64(batch.deleted)), batch.sha256.map(QueryValue.text) ?? .null, batch.revertsBatchID.map(QueryValue.integer) ?? .null,
+         batch.revertedByBatchID.map(QueryValue.integer) ?? .null]
     }
 
     struct List: StocktakeSubcommand {
@@ -67,7 +67,7 @@ extension StocktakeCommand.Imports {
             let catalog = try globals.open(.read)
             defer { catalog.close() }
             guard let found = try BatchRepository(database: catalog.database).find(id: batch) else {
-                throw BatchOperationRefused(description: "no import batch \(batch); `stocktake imports` lists them")
+                throw BatchOperationRefused.noImportBatch(batch)
             }
             let columns = StocktakeCommand.Imports.columns + ["options"]
             let cells = StocktakeCommand.Imports.cells(found) + [.text(found.options)]
@@ -79,7 +79,7 @@ extension StocktakeCommand.Imports {
             let width = columns.map(\.count).max() ?? 0
             var text = ""
             for (column, cell) in zip(columns, cells) {
-                let value = TerminalText.visible(TableLayout.oneLine(cell.plainText ?? ""))
+                let value = TerminalText.visible(TableLayout.oneLine(cell.textValue ?? ""))
                 text += value.isEmpty ? column + "\n" : column + String(repeating: " ", count: width - column.count + 2) + value + "\n"
             }
             let sink = FileSink.standardOutput()

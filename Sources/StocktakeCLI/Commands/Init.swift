@@ -41,7 +41,7 @@ extension StocktakeCommand {
                     ?? Schema.migrator.migrations.map { MigrationStatus(identifier: $0.identifier, state: .pending, appliedAt: nil) }
                 try output.print(
                     columns: ["migration", "state", "applied_at"],
-                    rows: statuses.map { [.text($0.identifier), .text($0.state.rawValue), $0.appliedAt.map(Cell.text) ?? .null] })
+                    rows: statuses.map { [.text($0.identifier), .text($0.state.rawValue), $0.appliedAt.map(QueryValue.text) ?? .null] })
                 return
             }
             let catalog = try globals.open(.migrate)

@@ -15,7 +15,7 @@ protocol ReferenceListing: StocktakeSubcommand {
     var globals: GlobalOptions { get }
     var output: OutputOptions { get }
     static var columns: [String] { get }
-    func rows(_ reference: ReferenceData) -> [[Cell]]
+    func rows(_ reference: ReferenceData) -> [[QueryValue]]
 }
 
 extension ReferenceListing {
@@ -34,9 +34,9 @@ extension StocktakeCommand.Ref {
         @OptionGroup var output: OutputOptions
         static let columns = ["code", "parent", "title", "prize_category", "older_titles"]
 
-        func rows(_ reference: ReferenceData) -> [[Cell]] {
+        func rows(_ reference: ReferenceData) -> [[QueryValue]] {
             reference.actionLines.map { line in
-                [.text(line.code), line.parentID.flatMap { reference.actionLine(id: $0)?.code }.map(Cell.text) ?? .null,
+                [.text(line.code), line.parentID.flatMap { reference.actionLine(id: $0)?.code }.map(QueryValue.text) ?? .null,
                  .text(line.title), .text(line.isPrizeCategory ? "yes" : "no"), .list(line.olderTitles)]
             }
         }
@@ -48,7 +48,7 @@ extension StocktakeCommand.Ref {
         @OptionGroup var output: OutputOptions
         static let columns = ["number", "short_title", "title"]
 
-        func rows(_ reference: ReferenceData) -> [[Cell]] {
+        func rows(_ reference: ReferenceData) -> [[QueryValue]] {
             reference.sdgs.map { [.integer(Int64($0.id)), .text($0.shortTitle), .text($0.title)] }
         }
     }
@@ -59,7 +59,7 @@ extension StocktakeCommand.Ref {
         @OptionGroup var output: OutputOptions
         static let columns = ["number", "title"]
 
-        func rows(_ reference: ReferenceData) -> [[Cell]] {
+        func rows(_ reference: ReferenceData) -> [[QueryValue]] {
             reference.gdcObjectives.map { [.integer(Int64($0.id)), .text($0.title)] }
         }
     }
@@ -71,10 +71,10 @@ extension StocktakeCommand.Ref {
         @OptionGroup var output: OutputOptions
         static let columns = ["code", "iso3", "m49", "name", "itu_region", "itu_member", "aliases"]
 
-        func rows(_ reference: ReferenceData) -> [[Cell]] {
+        func rows(_ reference: ReferenceData) -> [[QueryValue]] {
             reference.countries.map { country in
-                [.text(country.canonicalToken), .text(country.iso3), country.m49.map(Cell.text) ?? .null, .text(country.name),
-                 country.regionID.flatMap { reference.region(id: $0)?.code }.map(Cell.text) ?? .null,
+                [.text(country.canonicalToken), .text(country.iso3), country.m49.map(QueryValue.text) ?? .null, .text(country.name),
+                 country.regionID.flatMap { reference.region(id: $0)?.code }.map(QueryValue.text) ?? .null,
                  .text(country.isITUMember ? "yes" : "no"), .list(country.aliases)]
             }
         }
@@ -86,7 +86,7 @@ extension StocktakeCommand.Ref {
         @OptionGroup var output: OutputOptions
         static let columns = ["code", "name", "aliases"]
 
-        func rows(_ reference: ReferenceData) -> [[Cell]] {
+        func rows(_ reference: ReferenceData) -> [[QueryValue]] {
             reference.regions.map { [.text($0.code), .text($0.name), .list($0.aliases)] }
         }
     }
@@ -97,7 +97,7 @@ extension StocktakeCommand.Ref {
         @OptionGroup var output: OutputOptions
         static let columns = ["code", "name", "aliases"]
 
-        func rows(_ reference: ReferenceData) -> [[Cell]] {
+        func rows(_ reference: ReferenceData) -> [[QueryValue]] {
             reference.stakeholderTypes.map { [.text($0.code), .text($0.name), .list($0.aliases)] }
         }
     }

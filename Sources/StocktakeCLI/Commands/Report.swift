@@ -29,38 +29,14 @@ extension StocktakeCommand {
         var out: String = "-"
 
         func execute() throws {
-            let target = try globals.checkedOutputs([("--out", out)])[0]
+            let target = try globals.checkedOutputs([(.out, out)])[0]
             let mode = try permissions.mode(for: target)
             let catalog = try globals.open(.read)
             defer { catalog.close() }
             let filter = try filters.filter(catalog)
-            let report = try StocktakingReport(catalog: catalog, filter: filter, scope: scope)
+            let report = try StocktakingReport(catalog: catalog, filter: filter, scope: filters.scope)
             let text = format == .html ? ReportHTML.render(report) : ReportMarkdown.render(report)
             try writeOutput(to: target, mode: mode) { sink in try sink.write(text) }
-        }
-
-        /// The filter options as given, for the report's header.
-        var scope: String {
-            let request = filters.request
-            var parts: [String] = []
-            func add(_ option: String, _ values: [String]) { for value in values { parts.append("\(option) \(value)") } }
-            add("--action-line", request.actionLines)
-            add("--sdg", request.sdgs)
-            add("--gdc", request.gdcObjectives)
-            add("--country", request.countries)
-            add("--region", request.regions)
-            add("--stakeholder-type", request.stakeholderTypes)
-            add("--status", request.statuses)
-            add("--coverage", request.coverages)
-            add("--organization", request.organizations)
-            add("--submitted-since", request.submittedSince.map { [$0] } ?? [])
-            add("--submitted-until", request.submittedUntil.map { [$0] } ?? [])
-            add("--active-in", request.activeIn)
-            add("--prize", request.prize)
-            add("--prize-year", request.prizeYears)
-            add("--import", request.importBatches)
-            add("--search", request.search.map { [$0] } ?? [])
-            return parts.joined(separator: " ")
         }
     }
 }

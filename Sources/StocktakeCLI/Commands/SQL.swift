@@ -73,7 +73,7 @@ extension StocktakeCommand {
             let catalog = try globals.open(.read, snapshot: false)  // one statement is one snapshot; VACUUM must be refused by the authorizer, not by an open transaction
             defer { catalog.close() }
             let runner = ReadOnlySQL(catalog: catalog)
-            var printer: RowPrinter?
+            var printer: RowWriter?
             try runner.run(
                 text, parameters: try boundParameters(), timeout: timeout,
                 header: { columns in
@@ -82,7 +82,7 @@ extension StocktakeCommand {
                     printer = started
                 },
                 row: { values in
-                    try printer?.add(values.map(Cell.init))
+                    try printer?.add(values)
                 })
             try printer?.finish()
         }

@@ -30,13 +30,13 @@ extension StocktakeCommand {
                 relations = relations.filter { $0.name.lowercased() == table.lowercased() }
                 guard !relations.isEmpty else { throw UnknownTable(name: table) }
             }
-            var rows: [[Cell]] = []
+            var rows: [[QueryValue]] = []
             for relation in relations {
-                rows.append([.text(relation.name), .text(relation.kind), .null, .null, relation.description.map(Cell.text) ?? .null])
+                rows.append([.text(relation.name), .text(relation.kind), .null, .null, relation.description.map(QueryValue.text) ?? .null])
                 for column in relation.columns {
                     rows.append([
                         .text(relation.name), .text(relation.kind), .text(column.name), .text(column.type),
-                        column.description.map(Cell.text) ?? .null,
+                        column.description.map(QueryValue.text) ?? .null,
                     ])
                 }
             }

@@ -47,7 +47,7 @@ extension StocktakeCommand {
             let sink = FileSink.standardOutput()
             switch format {
             case .table: try sink.write(Self.keyValueLines(details))
-            case .json: try sink.write(Self.json(details).rendered() + "\n")
+            case .json: try sink.write(details.json.rendered() + "\n")
             }
             try sink.flush()
         }
@@ -108,85 +108,6 @@ extension StocktakeCommand {
                 line += "  \(batch.startedAt)"
             }
             return line
-        }
-
-        static func json(_ details: ProjectDetails) -> JSONNode {
-            let record = details.record
-            func text(_ value: String?) -> JSONNode { value.map(JSONNode.string) ?? .null }
-            func batch(_ id: Int64?, _ batch: ImportBatch?) -> JSONNode {
-                guard let id else { return .null }
-                return .object([
-                    ("id", .integer(id)), ("kind", text(batch?.kind.rawValue)), ("file", text(batch?.fileName)),
-                    ("started_at", text(batch?.startedAt)), ("finished_at", text(batch?.finishedAt)), ("user", text(batch?.user)),
-                ])
-            }
-            return .object([
-                ("external_id", .string(record.externalID)),
-                ("title", .string(record.title)),
-                ("description", text(record.description)),
-                ("organization", text(record.organization)),
-                ("stakeholder_type", details.stakeholderType.map { .object([("code", .string($0.code)), ("name", .string($0.name))]) } ?? .null),
-                ("countries", .array(details.countries.map { entry in
-                    .object([
-                        ("code", .string(entry.country.canonicalToken)), ("iso3", .string(entry.country.iso3)),
-                        ("name", .string(entry.country.name)), ("region", text(entry.region?.code)), ("region_name", text(entry.region?.name)),
-                    ])
-                })),
-                ("coverage", text(record.coverage?.rawValue)),
-                ("status", text(record.status?.rawValue)),
-                ("start_date", text(record.startDate)),
-                ("end_date", text(record.endDate)),
-                ("website", text(record.website)),
-                ("contact_email", text(record.contactEmail)),
-                ("partners", text(record.partners)),
-                ("activity_type", text(record.activityType)),
-                ("action_lines", .array(details.actionLines.map { .object([("code", .string($0.code)), ("title", .string($0.title))]) })),
-                ("sdgs", .array(details.sdgs.map {
-                    .object([("number", .integer(Int64($0.id))), ("short_title", .string($0.shortTitle)), ("title", .string($0.title))])
-                })),
-                ("gdc_objectives", .array(details.gdcObjectives.map { .object([("number", .integer(Int64($0.id))), ("title", .string($0.title))]) })),
-                ("submitted_on", text(record.submittedOn)),
-                ("prizes", .array(details.prizes.map {
-                    .object([("year", .integer(Int64($0.year))), ("category", .string($0.category.code)), ("result", .string($0.result.rawValue))])
-                })),
-                ("created_at", .string(details.project.createdAt)),
-                ("updated_at", .string(details.project.updatedAt)),
-                ("created_batch", batch(details.project.createdBatchID, details.createdBatch)),
-                ("last_batch", batch(details.project.batchID, details.lastBatch)),
-                ("history", .array(details.history.map { entry in
-                    .object([
-                        ("batch", batch(entry.batchID, entry.batch)), ("change", .string(entry.kind.rawValue)),
-                        ("line", entry.line.map { .integer(Int64($0)) } ?? .null),
-                        ("changed", .array(entry.changedFields.map(JSONNode.string))),
-                    ])
-                })),
-            ])
-        }
-    }
-}
-
-/// A JSON value with keys in the order given, printed with two-space indentation.
-indirect enum JSONNode {
-    case null
-    case string(String)
-    case integer(Int64)
-    case array([JSONNode])
-    case object([(String, JSONNode)])
-
-    func rendered(indent: Int = 0) -> String {
-        let inner = String(repeating: "  ", count: indent + 1)
-        let outer = String(repeating: "  ", count: indent)
-        switch self {
-        case .null: return "null"
-        case .string(let text): return JSONText.string(text)
-        case .integer(let value): return String(value)
-        case .array(let items):
-            guard !items.isEmpty else { return "[]" }
-            return "[\n" + items.map { inner + $0.rendered(indent: indent + 1) }.joined(separator: ",\n") + "\n" + outer + "]"
-        case .object(let members):
-            guard !members.isEmpty else { return "{}" }
-            return "{\n" + members.map { inner + JSONText.string($0.0) + ": " + $0.1.rendered(indent: indent + 1) }.joined(separator: ",\n")
-                + "\n" + outer + "}"
         }
     }
 }

@@ -63,14 +63,14 @@ extension StocktakeCommand {
         }
 
         /// Percentages with one decimal.
-        private static func percent(_ part: Int, of whole: Int) -> Cell {
+        private static func percent(_ part: Int, of whole: Int) -> QueryValue {
             .real(whole == 0 ? 0 : (Double(part) * 1000 / Double(whole)).rounded() / 10)
         }
 
         static func print(_ facet: Facet, share: Bool, output: OutputOptions) throws {
             let columns = [facet.dimension.columnName, "label", "projects"] + (share ? ["share"] : [])
             var rows = facet.rows.map { row in
-                [Cell.text(row.value.code), .text(row.value.label), .integer(Int64(row.projects))]
+                [QueryValue.text(row.value.code), .text(row.value.label), .integer(Int64(row.projects))]
                     + (share ? [percent(row.projects, of: facet.projectCount)] : [])
             }
             if facet.unassignedCount > 0 {
@@ -89,12 +89,12 @@ extension StocktakeCommand {
                 ? "\(table.rowDimension.columnName) \\ \(table.columnDimension.columnName)" : table.rowDimension.columnName
             let headings = table.columns.map { onTerminal ? $0.code : table.columnDimension.heading(for: $0) }
             let columns = [keyHeading] + headings + ["total"]
-            var rows: [[Cell]] = []
+            var rows: [[QueryValue]] = []
             for (index, value) in table.rows.enumerated() {
-                let cells = table.counts[index].map { share ? percent($0, of: table.rowTotals[index]) : Cell.integer(Int64($0)) }
+                let cells = table.counts[index].map { share ? percent($0, of: table.rowTotals[index]) : QueryValue.integer(Int64($0)) }
                 rows.append([.text(value.code)] + cells + [.integer(Int64(table.rowTotals[index]))])
             }
-            let totals = table.columnTotals.map { share ? percent($0, of: table.projectCount) : Cell.integer(Int64($0)) }
+            let totals = table.columnTotals.map { share ? percent($0, of: table.projectCount) : QueryValue.integer(Int64($0)) }
             rows.append([.text("(total)")] + totals + [.integer(Int64(table.projectCount))])
             try output.print(columns: columns, rows: rows)
         }

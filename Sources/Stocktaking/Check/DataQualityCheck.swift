@@ -58,22 +58,17 @@ public struct CheckReport: Sendable, Equatable {
 
     /// `{"clean":…,"problems":…,"findings":[{"check":…,"title":…,"count":…,"examples":[…]}]}`.
     public var json: String {
-        var buffer = Array("{\"clean\":\(isClean),\"damaged\":\(isDamaged),\"problems\":\(problemCount),\"findings\":[".utf8)
-        for (index, finding) in findings.enumerated() {
-            buffer.append(contentsOf: (index == 0 ? "\n" : ",\n").utf8)
-            buffer.append(contentsOf: "{\"check\":".utf8)
-            JSONText.appendString(finding.kind.rawValue, to: &buffer)
-            buffer.append(contentsOf: ",\"title\":".utf8)
-            JSONText.appendString(finding.kind.title, to: &buffer)
-            buffer.append(contentsOf: ",\"count\":\(finding.count),\"damage\":\(finding.isDamage),\"examples\":[".utf8)
-            for (number, example) in finding.examples.enumerated() {
-                if number > 0 { buffer.append(UInt8(ascii: ",")) }
-                JSONText.appendString(example, to: &buffer)
-            }
-            buffer.append(contentsOf: "]}".utf8)
+        let findings = findings.map { finding in
+            JSONNode.object([
+                ("check", .string(finding.kind.rawValue)), ("title", .string(finding.kind.title)),
+                ("count", .integer(Int64(finding.count))), ("damage", .bool(finding.isDamage)),
+                ("examples", .array(finding.examples.map(JSONNode.string))),
+            ])
         }
-        buffer.append(contentsOf: "\n]}\n".utf8)
-        return String(decoding: buffer, as: UTF8.self)
+        return JSONNode.object([
+            ("clean", .bool(isClean)), ("damaged", .bool(isDamaged)), ("problems", .integer(Int64(problemCount))),
+            ("findings", .lines(findings)),
+        ]).compact + "\n"
     }
 }
 

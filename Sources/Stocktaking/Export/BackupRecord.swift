@@ -41,18 +41,11 @@ public struct BackupRecord: Sendable, Equatable, Decodable {
     }
 
     var json: String {
-        var buffer = Array("{\"generator\":".utf8)
-        JSONText.appendString(generator, to: &buffer)
-        buffer.append(contentsOf: ",\"generator_version\":".utf8)
-        if let generatorVersion { JSONText.appendString(generatorVersion, to: &buffer) } else { buffer.append(contentsOf: "null".utf8) }
-        buffer.append(contentsOf: ",\"database\":".utf8)
-        JSONText.appendString(database, to: &buffer)
-        buffer.append(contentsOf: ",\"file\":".utf8)
-        JSONText.appendString(file, to: &buffer)
-        buffer.append(contentsOf: ",\"written_at\":".utf8)
-        JSONText.appendString(writtenAt, to: &buffer)
-        buffer.append(contentsOf: ",\"bytes\":\(bytes),\"sha256\":\"\(sha256)\"}\n".utf8)
-        return String(decoding: buffer, as: UTF8.self)
+        JSONNode.object([
+            ("generator", .string(generator)), ("generator_version", .string(orNull: generatorVersion)),
+            ("database", .string(database)), ("file", .string(file)), ("written_at", .string(writtenAt)),
+            ("bytes", .integer(Int64(bytes))), ("sha256", .string(sha256)),
+        ]).compact + "\n"
     }
 
     /// Describes the finished backup at `path` (read back for its SHA-256) in its sidecar.

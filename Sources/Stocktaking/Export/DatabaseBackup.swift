@@ -43,7 +43,7 @@ public struct DatabaseBackup {
     /// Copies the catalog's database to `path` and returns the copy's size in bytes.
     @discardableResult
     public func write(to path: String) throws -> Int {
-        try write(to: OutputTarget(path: path, option: "backup"))
+        try write(to: OutputTarget(path: path, option: .backupPath))
     }
 
     /// Copies the catalog's database to the file `target`, records it in a sidecar and removes
@@ -54,9 +54,9 @@ public struct DatabaseBackup {
     ///   no directory of backups to prune.
     public func write(to target: OutputTarget, keep: Int) throws -> Result {
         guard case .replaceFile(let resolvedPath) = target.kind else {
-            throw OutputRefused("--keep needs a file to write; \(target.displayName) is not one")
+            throw OutputRefused("\(option: .keep) needs a file to write; \(target.displayName) is not one")
         }
-        precondition(keep >= 1, "--keep is validated to be at least 1")
+        precondition(keep >= 1, "keep is validated to be at least 1")
         let bytes = try replace(resolvedPath)
         let database = FileLocation.resolve(catalog.path)
         let record = try BackupRecord.write(for: resolvedPath, database: database, toolVersion: toolVersion,

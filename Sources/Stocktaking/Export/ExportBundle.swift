@@ -49,26 +49,22 @@ public struct ExportBundle {
         public let options: Options
         public let files: [FileEntry]
 
+        /// One line of members, then one line per file.
         public var json: String {
-            var buffer = Array("{\"generator\":".utf8)
-            JSONText.appendString(Self.generator, to: &buffer)
-            buffer.append(contentsOf: ",\"generator_version\":".utf8)
-            if let generatorVersion { JSONText.appendString(generatorVersion, to: &buffer) } else { buffer.append(contentsOf: "null".utf8) }
-            buffer.append(contentsOf: ",\"schema_version\":".utf8)
-            JSONText.appendString(schemaVersion, to: &buffer)
-            buffer.append(contentsOf: ",\"generated_at\":".utf8)
-            JSONText.appendString(generatedAt, to: &buffer)
-            buffer.append(contentsOf: ",\"last_batch_id\":\(lastBatchID.map(String.init) ?? "null")".utf8)
-            buffer.append(contentsOf: ",\"options\":{\"bom\":\(options.byteOrderMark),\"excel_safe\":\(options.excelSafe),\"labels\":\(options.labels)}".utf8)
-            buffer.append(contentsOf: ",\"files\":[".utf8)
-            for (index, file) in files.enumerated() {
-                buffer.append(contentsOf: (index == 0 ? "\n" : ",\n").utf8)
-                buffer.append(contentsOf: "{\"name\":".utf8)
-                JSONText.appendString(file.name, to: &buffer)
-                buffer.append(contentsOf: ",\"rows\":\(file.rows),\"bytes\":\(file.bytes),\"sha256\":\"\(file.sha256)\"}".utf8)
+            let options = JSONNode.object([
+                ("bom", .bool(options.byteOrderMark)), ("excel_safe", .bool(options.excelSafe)), ("labels", .bool(options.labels)),
+            ])
+            let files = files.map { file in
+                JSONNode.object([
+                    ("name", .string(file.name)), ("rows", .integer(Int64(file.rows))), ("bytes", .integer(Int64(file.bytes))),
+                    ("sha256", .string(file.sha256)),
+                ])
             }
-            buffer.append(contentsOf: "\n]}\n".utf8)
-            return String(decoding: buffer, as: UTF8.self)
+            return JSONNode.object([
+                ("generator", .string(Self.generator)), ("generator_version", .string(orNull: generatorVersion)),
+                ("schema_version", .string(schemaVersion)), ("generated_at", .string(generatedAt)),
+                ("last_batch_id", lastBatchID.map(JSONNode.integer) ?? .null), ("options", options), ("files", .lines(files)),
+            ]).compact + "\n"
         }
     }
 

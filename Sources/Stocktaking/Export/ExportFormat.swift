@@ -1,19 +1,6 @@
-/// The file formats `export` writes.
-public enum ExportFormat: String, Sendable, CaseIterable {
-    /// RFC 4180, CRLF, the import's canonical header and forms: re-imports unchanged.
-    case csv
-    /// The same rules with TAB as the delimiter, lines ending in LF.
-    case tsv
-    /// One JSON array of objects.
-    case json
-    /// One JSON object per line.
-    case ndjson
-
-    public var isDelimited: Bool { self == .csv || self == .tsv }
-
-    /// The file name extension, for bundles.
-    public var fileExtension: String { rawValue }
-}
+/// The formats `export` writes are output formats (`OutputFormat.exports`: csv, tsv, json,
+/// ndjson): one encoder per format serves the export and every command that prints rows.
+public typealias ExportFormat = OutputFormat
 
 /// What `export` writes besides projects.
 public enum ExportKind: String, Sendable, CaseIterable {

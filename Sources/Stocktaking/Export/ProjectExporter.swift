@@ -1,11 +1,16 @@
 import SQLite
 
-/// Why an export could not be done as asked; nothing was written.
-public struct ExportError: Error, Sendable, CustomStringConvertible {
-    public let description: String
+/// Why an export could not be done as asked; nothing was written. It names the options involved;
+/// each front end spells them.
+public struct ExportError: SpellableError, Sendable {
+    public let wording: Wording
 
-    public init(_ description: String) {
-        self.description = description
+    public init(_ wording: Wording) {
+        self.wording = wording
+    }
+
+    public func message(spelledBy spelling: FrontEndSpelling) -> String {
+        wording.rendered(by: spelling)
     }
 }
 
@@ -48,8 +53,9 @@ public struct ProjectExporter {
         case text(Int)
         /// The stakeholder type id at this index, written as its code.
         case stakeholderType(Int)
-        /// A link list, read from the link cursor at this index of `cursors`.
-        case links(ProjectColumn.LinkTable, cursor: Int)
+        /// A link list, read from the link cursor at this index of `cursors` (the kind only: a
+        /// table's names would be retained and released for every project).
+        case links(ProjectColumn.LinkTable.Kind, cursor: Int)
     }
 
     /// Writes the export to `sink` and flushes it.
@@ -58,13 +64,13 @@ public struct ProjectExporter {
     @discardableResult
     public func export(_ options: ExportOptions, to sink: FileSink) throws -> ExportSummary {
         if options.labels && options.format.isDelimited {
-            throw ExportError("--labels is for JSON and NDJSON; CSV and TSV keep the import's columns")
+            throw ExportError("\(option: .labels) is for JSON and NDJSON; CSV and TSV keep the import's columns")
         }
         if (options.byteOrderMark || options.excelSafe) && !options.format.isDelimited {
-            throw ExportError("--bom and --excel-safe are for CSV and TSV")
+            throw ExportError("\(option: .byteOrderMark) and \(option: .excelSafe) are for CSV and TSV")
         }
         if options.sinceBatch != nil && options.kind != .projects {
-            throw ExportError("--since-batch applies to projects only")
+            throw ExportError("\(option: .sinceBatch) applies to projects only")
         }
         let before = sink.bytesWritten
         var summary: ExportSummary
@@ -103,7 +109,7 @@ public struct ProjectExporter {
                 steps.append(.stakeholderType(selected.count))
                 selected.append("p.stakeholder_type_id")
             case .links(let table):
-                steps.append(.links(table, cursor: linkTables.count))
+                steps.append(.links(table.kind, cursor: linkTables.count))
                 linkTables.append(table)
             case .derived:
                 preconditionFailure("a file column is stored")
@@ -147,9 +153,9 @@ public struct ProjectExporter {
                     p.withUTF8(at: index) { encoder.text($0, &buffer) }
                 case .stakeholderType(let index):
                     encoder.text(bytes: p.isNull(at: index) ? nil : names.stakeholderType(p.int(at: index)), &buffer)
-                case .links(let table, let cursor):
+                case .links(let kind, let cursor):
                     try cursors[cursor].values(of: projectID, into: &ids)
-                    switch table.kind {
+                    switch kind {
                     case .countries:
                         // Canonical tokens sorted.
                         ids.sort { names.countryRank($0) < names.countryRank($1) }
@@ -256,7 +262,7 @@ public struct ProjectExporter {
                 GROUP BY o.id ORDER BY o.normalized_key, o.id
                 """
         case .imports:
-            guard options.filter.isEmpty else { throw ExportError("the project filters do not apply to --kind imports") }
+            guard options.filter.isEmpty else { throw ExportError("the project filters do not apply to \(option: .kind) imports") }
             columns = [
                 ("batch", .integer), ("kind", .text), ("file", .text), ("sha256", .text), ("started_at", .text),
                 ("finished_at", .text), ("user", .text), ("inserted", .integer), ("updated", .integer),

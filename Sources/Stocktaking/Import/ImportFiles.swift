@@ -7,9 +7,10 @@ final class ImportReportWriter {
     private var count = 0
 
     init(path: String, fileName: String) throws {
-        file = try OutputFile(OutputTarget(path: path, option: "--report"))
-        var buffer = Array("{\"file\":".utf8)
-        JSONText.appendString(fileName, to: &buffer)
+        file = try OutputFile(OutputTarget(path: path, option: .report))
+        // Streamed: the members before the problems, the problems as they come, the summary after.
+        var buffer: [UInt8] = [UInt8(ascii: "{")]
+        JSONNode.appendMembers([("file", .string(fileName))], to: &buffer)
         buffer.append(contentsOf: ",\"problems\":[".utf8)
         try file.sink.write(buffer)
     }
@@ -24,14 +25,15 @@ final class ImportReportWriter {
 
     func finish(summary: ImportSummary, status: String) throws {
         let counts = summary.counts
-        var buffer = Array("\n],\"status\":".utf8)
-        JSONText.appendString(status, to: &buffer)
-        buffer.append(contentsOf: """
-            ,"batch":\(summary.batchID.map(String.init) ?? "null"),"rows":\(summary.rows),"inserted":\(counts.inserted),\
-            "updated":\(counts.updated),"unchanged":\(counts.unchanged),"rejected":\(counts.rejected),\
-            "warnings":\(summary.warnings),"dry_run":\(summary.dryRun),"seconds":\(summary.seconds)}
-
-            """.utf8)
+        var buffer = Array("\n],".utf8)
+        JSONNode.appendMembers([
+            ("status", .string(status)), ("batch", summary.batchID.map(JSONNode.integer) ?? .null),
+            ("rows", .integer(Int64(summary.rows))), ("inserted", .integer(Int64(counts.inserted))),
+            ("updated", .integer(Int64(counts.updated))), ("unchanged", .integer(Int64(counts.unchanged))),
+            ("rejected", .integer(Int64(counts.rejected))), ("warnings", .integer(Int64(summary.warnings))),
+            ("dry_run", .bool(summary.dryRun)), ("seconds", .real(summary.seconds)),
+        ], to: &buffer)
+        buffer.append(contentsOf: "}\n".utf8)
         try file.sink.write(buffer)
         try file.commit()
     }
@@ -52,7 +54,7 @@ final class RejectsWriter {
     private let errorColumn: Int?
 
     init(path: String, header: [String], errorColumn: Int?, format: RejectsFormat) throws {
-        file = try OutputFile(OutputTarget(path: path, option: "--rejects"))
+        file = try OutputFile(OutputTarget(path: path, option: .rejects))
         writer = CSVWriter(delimiter: format.delimiter, lineEnding: format.lineEnding)
         encoder = format.encoder
         self.errorColumn = errorColumn

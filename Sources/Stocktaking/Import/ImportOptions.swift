@@ -41,12 +41,9 @@ public struct ImportOptions: Sendable {
 
     /// The options recorded with the batch, as JSON (stable key order).
     var recordedJSON: String {
-        var buffer: [UInt8] = Array("{\"kind\":".utf8)
-        JSONText.appendString(kind.rawValue, to: &buffer)
+        var members: [(String, JSONNode)] = [("kind", .string(kind.rawValue))]
         func add(_ key: String, _ value: String?) {
-            guard let value else { return }
-            buffer.append(contentsOf: ",\"\(key)\":".utf8)
-            JSONText.appendString(value, to: &buffer)
+            if let value { members.append((key, .string(value))) }
         }
         add("encoding", reader.encoding?.rawValue)
         add("delimiter", reader.dialect.delimiter == UInt8(ascii: ",") && !detectsDelimiter ? nil : String(UnicodeScalar(reader.dialect.delimiter)))
@@ -62,8 +59,7 @@ public struct ImportOptions: Sendable {
         add("sheet_index", sheetIndex.map(String.init))
         add("header_row", headerRow.map(String.init))
         for (source, field) in columnMappings.sorted(by: { $0.key < $1.key }) { add("map:" + source, field) }
-        buffer.append(UInt8(ascii: "}"))
-        return String(decoding: buffer, as: UTF8.self)
+        return JSONNode.object(members).compact
     }
 }
 

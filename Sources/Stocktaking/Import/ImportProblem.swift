@@ -50,29 +50,13 @@ public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
     }
 
     func appendJSON(to buffer: inout [UInt8]) {
-        buffer.append(contentsOf: "{\"severity\":".utf8)
-        JSONText.appendString(severity.rawValue, to: &buffer)
-        if let cell {
-            buffer.append(contentsOf: ",\"cell\":".utf8)
-            JSONText.appendString(cell, to: &buffer)
-            buffer.append(contentsOf: ",\"external_id\":".utf8)
-        } else {
-            buffer.append(contentsOf: ",\"line\":\(line),\"external_id\":".utf8)
-        }
-        appendOptional(externalID, to: &buffer)
-        buffer.append(contentsOf: ",\"column\":".utf8)
-        appendOptional(column, to: &buffer)
-        buffer.append(contentsOf: ",\"value\":".utf8)
-        appendOptional(value, to: &buffer)
-        buffer.append(contentsOf: ",\"problem\":".utf8)
-        JSONText.appendString(problem, to: &buffer)
-        buffer.append(contentsOf: ",\"suggestion\":".utf8)
-        appendOptional(suggestion, to: &buffer)
-        buffer.append(UInt8(ascii: "}"))
-    }
-
-    private func appendOptional(_ text: String?, to buffer: inout [UInt8]) {
-        if let text { JSONText.appendString(text, to: &buffer) } else { buffer.append(contentsOf: "null".utf8) }
+        // A workbook's problems are located by cell (`Sheet1!C12`), the others by line.
+        let location: (String, JSONNode) = cell.map { ("cell", .string($0)) } ?? ("line", .integer(Int64(line)))
+        JSONNode.object([
+            ("severity", .string(severity.rawValue)), location, ("external_id", .string(orNull: externalID)),
+            ("column", .string(orNull: column)), ("value", .string(orNull: value)), ("problem", .string(problem)),
+            ("suggestion", .string(orNull: suggestion)),
+        ]).appendCompact(to: &buffer)
     }
 }
 

@@ -223,10 +223,10 @@ extension ProjectFilter {
             // Only the MATCH text can make our generated statements fail with a plain SQLITE_ERROR
             // ("fts5: syntax error near …", "unterminated string", "no such column: …").
             throw FilterValueError(
-                option: "--search", value: search ?? "",
+                filter: .search, value: search ?? "",
                 reason: ResolutionError(
                     "not a valid full-text query (\(error.message))",
-                    suggestion: searchUsesFTSSyntax ? "drop --fts-syntax to search for the words as written" : nil))
+                    guidance: searchUsesFTSSyntax ? .searchWordsAsWritten : nil))
         }
     }
 }
@@ -293,6 +293,8 @@ private struct ColumnStatement {
             return statement.isNull(at: index) ? .null : .text(orNull: reference.stakeholderType(id: statement.int(at: index))?.code)
         case .links(let table):
             let ids = Self.ids(at: index, in: statement)
+            // SDGs and GDC objectives are numbers, as in export's JSON: `[4,5]`, `4;5` in text formats.
+            if table.isNumbered { return .numbers(ids.sorted()) }
             return .list(reference.codes(of: table, table.keepsOrder ? ids : ids.sorted()))
         case .derived(_, .text):
             return .text(orNull: statement.text(at: index))

@@ -2,8 +2,8 @@ import SQLite
 
 /// One value of a query result row: an SQLite storage class, or a list of link values.
 ///
-/// Commands print it in every output format; lists become `;`-joined text in CSV, TSV, tables and
-/// Markdown, and arrays in JSON.
+/// Every output format writes it (`FormatEncoder.value`); lists become `;`-joined text in CSV, TSV,
+/// tables and Markdown, and arrays in JSON.
 public enum QueryValue: Sendable, Equatable {
     case null
     case integer(Int64)
@@ -12,6 +12,8 @@ public enum QueryValue: Sendable, Equatable {
     case blob([UInt8])
     /// A project's links (Action Line codes, SDG numbers, country codes…), in canonical order.
     case list([String])
+    /// A list of numbers (SDG numbers, GDC objectives): `4;5` in text formats, `[4,5]` in JSON.
+    case numbers([Int])
 
     public init(_ value: SQLiteValue) {
         switch value {
@@ -36,6 +38,7 @@ public enum QueryValue: Sendable, Equatable {
         case .real(let value): value.description
         case .text(let text): text
         case .list(let items): items.joined(separator: ";")
+        case .numbers(let items): items.map(String.init).joined(separator: ";")
         }
     }
 }

@@ -1,7 +1,7 @@
 import SQLite
 
 /// Why `ReadOnlySQL` did not run a statement, or stopped it.
-public enum ReadOnlySQLError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum ReadOnlySQLError: SpellableError, Sendable, Equatable {
     /// The authorizer or the read-only connection refused the statement; `reason` names what.
     case refused(reason: String)
     case timedOut(seconds: Double)
@@ -10,19 +10,24 @@ public enum ReadOnlySQLError: Error, Sendable, Equatable, CustomStringConvertibl
     /// SQLite needed more than `ReadOnlySQL.maximumHeapBytes`.
     case outOfMemory
     case noStatement
-    /// The statement names `:name` and no `-p name=…` was given.
+    /// The statement names `:name` and no value was given for it (`parameter`).
     case missingParameter(name: String)
-    /// `-p name=…` was given and the statement has no `:name`.
+    /// A value was given for `name` (`parameter`) and the statement has no `:name`.
     case unknownParameter(name: String)
-    /// `?` or `?1`: only named parameters can be bound from the command line.
+    /// `?` or `?1`: only named parameters can be bound.
     case positionalParameter
 
-    public var description: String {
+    public func message(spelledBy spelling: FrontEndSpelling) -> String {
+        wording.rendered(by: spelling)
+    }
+
+    /// What went wrong, naming the options that help (`timeout`, `parameter`).
+    public var wording: Wording {
         switch self {
         case .refused(let reason):
-            "statement refused: \(reason); `stocktake sql` only reads"
+            "statement refused: \(reason)\(guidance: .readOnlySQL)"
         case .timedOut(let seconds):
-            "the query was interrupted after \(Self.format(seconds)) s; narrow it, or allow more time with --timeout SECONDS"
+            "the query was interrupted after \(Self.format(seconds)) s; narrow it, or allow more time with \(option: .timeout) SECONDS"
         case .valueTooLarge:
             "a value is larger than read-only SQL allows (\(ReadOnlySQL.maximumValueBytes >> 20) MiB); select a part of it with substr()"
         case .outOfMemory:
@@ -30,11 +35,11 @@ public enum ReadOnlySQLError: Error, Sendable, Equatable, CustomStringConvertibl
         case .noStatement:
             "no SQL statement given"
         case .missingParameter(let name):
-            "the statement uses \(name) but no value was given; pass -p \(name.dropFirst())=VALUE"
+            "the statement uses \(name) but no value was given; pass \(option: .parameter) \(String(name.dropFirst()))=VALUE"
         case .unknownParameter(let name):
-            "-p \(name)=… names no parameter of the statement (write :\(name) in the SQL to use it)"
+            "\(option: .parameter) \(name)=… names no parameter of the statement (write :\(name) in the SQL to use it)"
         case .positionalParameter:
-            "positional parameters (? and ?N) cannot be bound; name them (:name) and pass -p name=VALUE"
+            "positional parameters (? and ?N) cannot be bound; name them (:name) and pass \(option: .parameter) name=VALUE"
         }
     }
 

@@ -6,14 +6,25 @@ public struct ResolutionError: Error, Sendable, Equatable, CustomStringConvertib
     public let problem: String
     /// A likely intended value or a hint, e.g. `did you mean C7.e-health?`.
     public let suggestion: String?
+    /// Where the front end can send the user for valid values, shown when there is no suggestion
+    /// (the CLI: "`stocktake imports` lists them").
+    public let guidance: Guidance?
 
-    public init(_ problem: String, suggestion: String? = nil) {
+    public init(_ problem: String, suggestion: String? = nil, guidance: Guidance? = nil) {
         self.problem = problem
         self.suggestion = suggestion
+        self.guidance = guidance
+    }
+
+    /// `problem; suggestion`, or `problem; guidance` in the front end's words.
+    public func message(spelledBy spelling: FrontEndSpelling) -> String {
+        if let suggestion { return "\(problem); \(suggestion)" }
+        if let words = guidance.flatMap(spelling.guidance) { return "\(problem); \(words)" }
+        return problem
     }
 
     public var description: String {
-        suggestion.map { "\(problem); \($0)" } ?? problem
+        message(spelledBy: .libraryNames)
     }
 }
 

@@ -2,11 +2,20 @@ import SafeText
 
 /// A batch operation that cannot be done (a project or batch that does not exist, a revert that
 /// later batches block); nothing was changed.
-public struct BatchOperationRefused: Error, Sendable, CustomStringConvertible {
-    public let description: String
+public struct BatchOperationRefused: SpellableError, Sendable {
+    public let wording: Wording
 
-    public init(description: String) {
-        self.description = description
+    public init(_ wording: Wording) {
+        self.wording = wording
+    }
+
+    /// No batch `id`; the front end may say where the batches are listed.
+    public static func noImportBatch(_ id: Int64) -> BatchOperationRefused {
+        BatchOperationRefused("no import batch \(id)\(guidance: .listImportBatches)")
+    }
+
+    public func message(spelledBy spelling: FrontEndSpelling) -> String {
+        wording.rendered(by: spelling)
     }
 }
 
@@ -45,7 +54,7 @@ public struct BatchOperations {
             }
             guard missing.isEmpty else {
                 throw BatchOperationRefused(
-                    description: "no project \(missing.prefix(10).map { TerminalText.excerpt($0) }.joined(separator: ", "))\(missing.count > 10 ? " and \(missing.count - 10) more" : ""); nothing was deleted")
+                    "no project \(missing.prefix(10).map { TerminalText.excerpt($0) }.joined(separator: ", "))\(missing.count > 10 ? " and \(missing.count - 10) more" : ""); nothing was deleted")
             }
             try projects.catchUpSearchIndex()
             try batches.finish(batchID: batchID, counts: summary.counts, now: Timestamp.now())
@@ -63,17 +72,17 @@ public struct BatchOperations {
         var summary = ImportSummary()
         try database.inTransaction(.immediate) {
             guard let batch = try batches.find(id: batchID) else {
-                throw BatchOperationRefused(description: "no import batch \(batchID); `stocktake imports` lists them")
+                throw BatchOperationRefused.noImportBatch(batchID)
             }
             if let by = batch.revertedByBatchID {
-                throw BatchOperationRefused(description: "batch \(batchID) was already reverted by batch \(by)")
+                throw BatchOperationRefused("batch \(batchID) was already reverted by batch \(by)")
             }
             if batch.kind == .prizes {
                 let later = try database.scalarInt(
                     "SELECT count(*) FROM prize WHERE batch_id = ?", [.integer(batchID)]) ?? 0
                 if batch.updated > 0 || later != batch.inserted {
                     throw BatchOperationRefused(
-                        description: "batch \(batchID) updated prizes or later batches changed them; revert it by importing a corrected prizes file")
+                        "batch \(batchID) updated prizes or later batches changed them; revert it by importing a corrected prizes file")
                 }
             }
             // Later batches that were undone again (a batch and its revert) leave no trace to conflict with.
@@ -88,10 +97,9 @@ public struct BatchOperations {
                 [.integer(batchID), .text("[" + cancelled.sorted().map(String.init).joined(separator: ",") + "]")])
             if !conflicts.isEmpty {
                 let listed = conflicts.prefix(10).map { "\($0[0].textValue ?? "") (batch \($0[1].integerValue ?? 0))" }
+                let more = conflicts.count > 10 ? ", …" : ""
                 throw BatchOperationRefused(
-                    description: "cannot revert batch \(batchID): later batches changed the same projects: "
-                        + listed.joined(separator: ", ") + (conflicts.count > 10 ? ", …" : "")
-                        + "; revert those batches first (newest first)")
+                    "cannot revert batch \(batchID): later batches changed the same projects: \(listed.joined(separator: ", "))\(more); revert those batches first (newest first)")
             }
             let now = Timestamp.now()
             let revertID = try batches.begin(

@@ -4,7 +4,7 @@ import Glibc
 /// a stream into a device or FIFO, or an `AtomicFile` that replaces a regular file on `commit()`.
 ///
 /// ```swift
-/// let file = try OutputFile(OutputTarget(path: "projects.csv", option: "--out"))
+/// let file = try OutputFile(OutputTarget(path: "projects.csv", option: .out))
 /// try file.sink.write("external_id,title\r\n")
 /// try file.commit()
 /// ```
@@ -35,7 +35,7 @@ public final class OutputFile {
             var info = stat()
             guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFCHR || info.st_mode & S_IFMT == S_IFIFO else {
                 close(descriptor)
-                throw OutputRefused("\(target.option) \(target.path) changed while being opened; it is no longer a device or FIFO")
+                throw OutputRefused("\(option: target.option) \(target.path) changed while being opened; it is no longer a device or FIFO")
             }
             atomicFile = nil
             sink = FileSink(descriptor: descriptor, capacity: 1 << 16, closesDescriptor: true, path: target.path)

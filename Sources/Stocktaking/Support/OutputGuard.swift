@@ -10,7 +10,7 @@ import Glibc
 ///
 /// ```swift
 /// let guardian = OutputGuard(database: "a.db", inputs: ["staff.csv"])
-/// let targets = try guardian.check([("--rejects", "rejects.csv"), ("--report", "report.json")])
+/// let targets = try guardian.check([(.rejects, "rejects.csv"), (.report, "report.json")])
 /// ```
 public struct OutputGuard: Sendable {
     /// A file a command must not write, with what to call it in a message.
@@ -49,21 +49,22 @@ public struct OutputGuard: Sendable {
     /// - Parameter outputs: the option that names each output, and its path.
     /// - Returns: the targets, in the order given.
     /// - Throws: `OutputRefused`, naming the option and what it would overwrite.
-    public func check(_ outputs: [(option: String, path: String)]) throws(OutputRefused) -> [OutputTarget] {
+    public func check(_ outputs: [(option: OptionName, path: String)]) throws(OutputRefused) -> [OutputTarget] {
         var targets: [OutputTarget] = []
         for (option, path) in outputs { targets.append(try OutputTarget(path: path, option: option)) }
         let onStandardOutput = targets.filter { $0.kind == .standardOutput }
         if onStandardOutput.count > 1 {
-            throw OutputRefused("only one output can be - (standard output); \(onStandardOutput.map(\.option).joined(separator: " and ")) both are -")
+            let options = Wording.joined(onStandardOutput.map { "\(option: $0.option)" }, separator: " and ")
+            throw OutputRefused("only one output can be - (standard output); \(options) both are -")
         }
         var checked: [(target: OutputTarget, identity: FileIdentity)] = []
         for target in targets where target.kind != .standardOutput {
             let identity = FileIdentity(target.path)
-            try refuseProtected(identity, named: "\(target.option) \(target.path)")
+            try refuseProtected(identity, named: "\(option: target.option) \(target.path)")
             // Two outputs into one character device (`/dev/null` twice) overwrite nothing; any
             // other pair would mix or clobber each other's bytes.
             if !identity.isCharacterDevice, let earlier = checked.first(where: { $0.identity.isSameFile(as: identity) }) {
-                throw OutputRefused("\(earlier.target.option) \(earlier.target.path) and \(target.option) \(target.path) are the same file; give each output its own path")
+                throw OutputRefused("\(option: earlier.target.option) \(earlier.target.path) and \(option: target.option) \(target.path) are the same file; give each output its own path")
             }
             checked.append((target, identity))
         }
@@ -72,16 +73,16 @@ public struct OutputGuard: Sendable {
 
     /// Checks `export --bundle DIR`: DIR must be a directory (or new), must not be a protected
     /// file, and `DIR/latest`, which the bundle replaces with a symlink, must be a symlink or absent.
-    public func checkBundleDirectory(_ directory: String, option: String = "--bundle") throws(OutputRefused) {
+    public func checkBundleDirectory(_ directory: String, option: OptionName = .bundle) throws(OutputRefused) {
         var info = stat()
         if stat(directory, &info) == 0, info.st_mode & S_IFMT != S_IFDIR {
-            throw OutputRefused("\(option) \(directory) is not a directory")
+            throw OutputRefused("\(option: option) \(directory) is not a directory")
         }
-        try refuseProtected(FileIdentity(directory), named: "\(option) \(directory)")
+        try refuseProtected(FileIdentity(directory), named: "\(option: option) \(directory)")
         try ExportBundle.checkLatestIsReplaceable(in: directory)
     }
 
-    private func refuseProtected(_ identity: FileIdentity, named name: String) throws(OutputRefused) {
+    private func refuseProtected(_ identity: FileIdentity, named name: Wording) throws(OutputRefused) {
         if let match = protected.first(where: { $0.identity.isSameFile(as: identity) }) {
             throw OutputRefused("\(name) is \(match.description); refusing to overwrite it")
         }

@@ -1,11 +1,16 @@
 import Glibc
 
 /// An output the tool will not write, found before anything was written (exit 64 in the CLI).
-public struct OutputRefused: Error, Sendable, CustomStringConvertible {
-    public let description: String
+/// Its wording names the option that named the output; each front end spells it.
+public struct OutputRefused: SpellableError, Sendable {
+    public let wording: Wording
 
-    public init(_ description: String) {
-        self.description = description
+    public init(_ wording: Wording) {
+        self.wording = wording
+    }
+
+    public func message(spelledBy spelling: FrontEndSpelling) -> String {
+        wording.rendered(by: spelling)
     }
 }
 
@@ -21,7 +26,7 @@ public struct OutputRefused: Error, Sendable, CustomStringConvertible {
 /// - a directory, socket or block device is refused.
 ///
 /// ```swift
-/// let target = try OutputTarget(path: "projects.csv", option: "--out")
+/// let target = try OutputTarget(path: "projects.csv", option: .out)
 /// let file = try OutputFile(target)
 /// ```
 public struct OutputTarget: Sendable, Equatable {
@@ -35,22 +40,22 @@ public struct OutputTarget: Sendable, Equatable {
 
     /// The path as given, for messages.
     public let path: String
-    /// The option that named it (`--out`, `--rejects`, `PATH`), for messages.
-    public let option: String
+    /// The option that named it (`out`, `rejects`, `backup_path`), for messages.
+    public let option: OptionName
     public let kind: Kind
 
     /// Classifies `path` by what is there now (following symlinks).
     ///
     /// - Throws: `OutputRefused` for a directory, socket, block device or anything else that is
     ///   neither a regular file, a character device nor a FIFO.
-    public init(path: String, option: String) throws(OutputRefused) {
+    public init(path: String, option: OptionName) throws(OutputRefused) {
         self.path = path
         self.option = option
         if path == "-" {
             kind = .standardOutput
             return
         }
-        guard !path.isEmpty else { throw OutputRefused("\(option) is empty; give a file path, or - for standard output") }
+        guard !path.isEmpty else { throw OutputRefused("\(option: option) is empty; give a file path, or - for standard output") }
         var info = stat()
         guard stat(path, &info) == 0 else {
             // Nothing there yet (or a dangling symlink): a new file, created where the link points.
@@ -60,10 +65,10 @@ public struct OutputTarget: Sendable, Equatable {
         switch info.st_mode & S_IFMT {
         case S_IFREG: kind = .replaceFile(resolvedPath: FileLocation.resolve(path))
         case S_IFCHR, S_IFIFO: kind = .stream
-        case S_IFDIR: throw OutputRefused("\(option) \(path) is a directory; give a file path")
-        case S_IFSOCK: throw OutputRefused("\(option) \(path) is a socket; give a file path")
-        case S_IFBLK: throw OutputRefused("\(option) \(path) is a block device; refusing to write to it")
-        default: throw OutputRefused("\(option) \(path) is not a regular file, character device or FIFO")
+        case S_IFDIR: throw OutputRefused("\(option: option) \(path) is a directory; give a file path")
+        case S_IFSOCK: throw OutputRefused("\(option: option) \(path) is a socket; give a file path")
+        case S_IFBLK: throw OutputRefused("\(option: option) \(path) is a block device; refusing to write to it")
+        default: throw OutputRefused("\(option: option) \(path) is not a regular file, character device or FIFO")
         }
     }
 

@@ -99,7 +99,7 @@ import Testing
         let (temporary, catalog) = try Self.seeded()
         defer { catalog.close(); temporary.remove() }
         var request = ProjectFilterRequest()
-        request.countries = ["GH"]
+        request[.country] = ["GH"]
         let report = try DataQualityCheck(catalog: catalog, filter: try request.resolve(catalog.reference), today: "2026-01-01").run()
         #expect(report.finding(.duplicateCandidates)?.count == 1)
         #expect(report.finding(.withoutActionLines)?.count == 0)

@@ -88,16 +88,16 @@ import Testing
         let directory = try TemporaryDirectory(prefix: "stocktake-backup")
         defer { directory.remove() }
         let backup = DatabaseBackup(catalog: catalog)
-        _ = try backup.write(to: OutputTarget(path: directory.path("a.db"), option: "backup"), keep: 1)
+        _ = try backup.write(to: OutputTarget(path: directory.path("a.db"), option: .backupPath), keep: 1)
         // Same size, other bytes: only the checksum tells it is no longer the backup recorded.
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: directory.path("a.db")))
         try handle.seek(toOffset: 100)
         try handle.write(contentsOf: Data([0xFF]))
         try handle.close()
-        let result = try backup.write(to: OutputTarget(path: directory.path("b.db"), option: "backup"), keep: 1)
+        let result = try backup.write(to: OutputTarget(path: directory.path("b.db"), option: .backupPath), keep: 1)
         #expect(result.removed.isEmpty)
         #expect(directory.fileExists("a.db") && directory.fileExists("a.db.stocktake-backup.json"))
-        let third = try backup.write(to: OutputTarget(path: directory.path("c.db"), option: "backup"), keep: 1)
+        let third = try backup.write(to: OutputTarget(path: directory.path("c.db"), option: .backupPath), keep: 1)
         #expect(third.removed == [FileLocationForTests.resolve(directory.path("b.db"))])
     }
 }

@@ -140,7 +140,7 @@ import Testing
         let (temporary, catalog) = try ExportFixtures.database()
         defer { catalog.close(); temporary.remove() }
         var request = ProjectFilterRequest()
-        request.sdgs = ["17"]
+        request[.sdg] = ["17"]
         let filter = try request.resolve(catalog.reference)
         let text = try ExportFixtures.exportText(catalog) { $0.filter = filter; $0.format = .ndjson }
         let ids = try text.split(separator: "\n").map {
@@ -164,7 +164,7 @@ import Testing
         #expect(exported == ExportFixtures.header + "\r\n" + sortedRows)
         // And with a filter that skips most projects.
         var request = ProjectFilterRequest()
-        request.sdgs = ["5"]
+        request[.sdg] = ["5"]
         let filter = try request.resolve(catalog.reference)
         let filtered = try ExportFixtures.exportText(catalog) { $0.filter = filter }
         let expected = rows.sorted().filter { $0.hasSuffix(",5,,") }

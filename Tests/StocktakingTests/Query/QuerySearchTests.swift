@@ -45,10 +45,10 @@ import Testing
     @Test(arguments: ["", " ", "\"", "\"\"", "-", "*", "\" \"", "- * &&"])
     func aSearchWithNoWordIsRefusedWhenResolved(_ text: String) throws {
         #expect {
-            _ = try fixture.filter { $0.search = text }
+            _ = try fixture.filter { $0[.search] = [text] }
         } throws: { error in
             guard let error = error as? FilterValueError else { return false }
-            return error.option == "--search" && error.reason.problem == "no word to search for"
+            return error.filter == ProjectFilterOption.search.name && error.reason.problem == "no word to search for"
         }
     }
 
@@ -70,7 +70,7 @@ import Testing
         #expect {
             _ = try search("rural AND (", ftsSyntax: true)
         } throws: { error in
-            (error as? FilterValueError)?.option == "--search"
+            (error as? FilterValueError)?.filter == ProjectFilterOption.search.name
         }
         var filter = ProjectFilter()
         filter.search = "\"unbalanced"
@@ -89,10 +89,10 @@ import Testing
         #expect(try ProjectQuery(filter: filter, sort: [ProjectSort(.title)]).externalIDs(in: fixture.catalog) == ["P06", "P01"])
         #expect(try ProjectQuery(filter: filter, sort: [ProjectSort(.externalID)]).externalIDs(in: fixture.catalog) == ["P01", "P06"])
         // Other filters still apply to ranked results.
-        filter.countryIDs = [try fixture.catalog.reference.resolveCountry("SN").id]
-        filter.statuses = [.ongoing]
+        filter[.country] = [.integer(Int64(try fixture.catalog.reference.resolveCountry("SN").id))]
+        filter[.status] = [.text(ProjectStatus.ongoing.rawValue)]
         #expect(try ProjectQuery(filter: filter).externalIDs(in: fixture.catalog) == ["P06", "P01"])
-        filter.countryIDs = [try fixture.catalog.reference.resolveCountry("UG").id]
+        filter[.country] = [.integer(Int64(try fixture.catalog.reference.resolveCountry("UG").id))]
         #expect(try ProjectQuery(filter: filter).externalIDs(in: fixture.catalog) == ["P06"])
         #expect(try ProjectQuery(filter: filter, limit: 1, offset: 1).externalIDs(in: fixture.catalog).isEmpty)
     }

@@ -68,7 +68,7 @@ import Testing
         #expect(facet.rows.first?.value.code == "2010")
         #expect(counts(facet)["2016"] == 1 && counts(facet)["2020"] == 4 && counts(facet)["2013"] == 0)
         for row in facet.rows {
-            let filter = try fixture.filter { $0.activeIn = [row.value.code] }
+            let filter = try fixture.filter { $0[.activeIn] = [row.value.code] }
             #expect(try ProjectQuery(filter: filter).count(in: fixture.catalog) == row.projects, "\(row.value.code)")
         }
     }
@@ -77,10 +77,10 @@ import Testing
     func totalsEqualFindCountForTheSameFilter(_ dimension: StatisticsDimension) throws {
         let filters = [
             try fixture.filter { _ in },
-            try fixture.filter { $0.regions = ["AFR"] },
-            try fixture.filter { $0.actionLines = ["C7"]; $0.sdgs = ["4", "2"] },
-            try fixture.filter { $0.search = "rural" },
-            try fixture.filter { $0.actionLines = ["C9"] },
+            try fixture.filter { $0[.region] = ["AFR"] },
+            try fixture.filter { $0[.actionLine] = ["C7"]; $0[.sdg] = ["4", "2"] },
+            try fixture.filter { $0[.search] = ["rural"] },
+            try fixture.filter { $0[.actionLine] = ["C9"] },
         ]
         for filter in filters {
             let facet = try statistics.facet(by: dimension, filter: filter)
@@ -94,7 +94,7 @@ import Testing
     }
 
     @Test func filtersNarrowTheCounts() throws {
-        let filter = try fixture.filter { $0.regions = ["AFR"] }
+        let filter = try fixture.filter { $0[.region] = ["AFR"] }
         let facet = try statistics.facet(by: .actionLine, filter: filter)
         #expect(facet.projectCount == 3)
         #expect(counts(facet).filter { $0.value > 0 } == ["C2": 1, "C4": 1, "C5": 1, "C7.e-health": 1])
@@ -119,7 +119,7 @@ import Testing
         #expect(table.rowTotals == [3, 0, 1, 1, 1, 1, 1])
         #expect(table.columnTotals == (try statistics.facet(by: .actionLine)).rows.map(\.projects))
         #expect(table.projectCount == 8)
-        let years = try statistics.crossTab(.year, .sdg, filter: try fixture.filter { $0.sdgs = ["4"] })
+        let years = try statistics.crossTab(.year, .sdg, filter: try fixture.filter { $0[.sdg] = ["4"] })
         #expect(years.projectCount == 4)
         #expect(years.rows.map(\.code) == ["2021", "2022", "2023", "2024"])
         #expect(years.counts[2][3] == 1)  // 2023 × SDG 4: P06
@@ -139,7 +139,7 @@ import Testing
         #expect(matrix.rowShares()[c4][3] == 100)
         #expect(abs(matrix.rowShares()[c4][4] - 100.0 / 3) < 1e-9)
         // Filtered to ASP and ARB: P03 (C4, C7.e-learning × SDG 4) and P05 (C7.e-agriculture × SDG 2).
-        let filtered = try statistics.matrix(filter: try fixture.filter { $0.regions = ["ASP", "ARB"] })
+        let filtered = try statistics.matrix(filter: try fixture.filter { $0[.region] = ["ASP", "ARB"] })
         #expect(filtered.projectCount == 2 && filtered.rowTotals[c7] == 2)
         #expect(filtered.counts[c7][1] == 1 && filtered.counts[c7][3] == 1 && filtered.counts[c4][3] == 1)
         #expect(filtered.counts.map { $0.reduce(0, +) }.reduce(0, +) == 5)

@@ -7,9 +7,9 @@ import Testing
 @Suite struct ReportTests {
     static func filters(_ reference: ReferenceData) throws -> [ProjectFilter] {
         var region = ProjectFilterRequest()
-        region.regions = ["EUR"]
+        region[.region] = ["EUR"]
         var since = ProjectFilterRequest()
-        since.submittedSince = "2024"
+        since[.submittedSince] = ["2024"]
         return [ProjectFilter(), try region.resolve(reference), try since.resolve(reference)]
     }
 

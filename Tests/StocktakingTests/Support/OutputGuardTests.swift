@@ -19,12 +19,13 @@ import Testing
         OutputGuard(database: directory.path("a.db"), inputs: [directory.path("in.csv")])
     }
 
-    func refusal(_ outputs: [(option: String, path: String)]) -> String? {
+    /// The refusal's message, its options spelled `<name>` to show that a front end spells them.
+    func refusal(_ outputs: [(option: OptionName, path: String)]) -> String? {
         do {
             _ = try guardian.check(outputs)
             return nil
         } catch {
-            return error.description
+            return error.message(spelledBy: FrontEndSpelling(option: { "<\($0.rawValue)>" }, guidance: { _ in nil }))
         }
     }
 
@@ -48,12 +49,12 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: directory.path("dangling-link-to-wal"), withDestinationPath: "a.db-wal")
         try FileManager.default.createSymbolicLink(atPath: directory.path("link-to-input"), withDestinationPath: directory.path("in.csv"))
         try FileManager.default.createSymbolicLink(atPath: directory.path("sub-link"), withDestinationPath: directory.path("sub"))
-        let message = try #require(refusal([("--out", directory.path(name))]))
+        let message = try #require(refusal([(.out, directory.path(name))]))
         #expect(message.contains(expected), "\(message)")
     }
 
     @Test func otherFilesAndNewPathsPass() throws {
-        let targets = try guardian.check([("--rejects", directory.path("rejects.csv")), ("--report", directory.path("sub/report.json"))])
+        let targets = try guardian.check([(.rejects, directory.path("rejects.csv")), (.report, directory.path("sub/report.json"))])
         #expect(targets.map(\.kind) == [
             .replaceFile(resolvedPath: directory.path("rejects.csv")), .replaceFile(resolvedPath: directory.path("sub/report.json")),
         ])
@@ -62,35 +63,35 @@ import Testing
     @Test func twoOutputsThatAreOneFileAreRefused() throws {
         try FileManager.default.createSymbolicLink(atPath: directory.path("alias.json"), withDestinationPath: "x.json")
         // Neither exists yet: compared by resolved location.
-        let message = try #require(refusal([("--rejects", directory.path("x.json")), ("--report", directory.path("alias.json"))]))
-        #expect(message.contains("--rejects") && message.contains("--report") && message.contains("same file"))
-        #expect(refusal([("--rejects", directory.path("x.json")), ("--report", directory.path("sub/../x.json"))]) != nil)
+        let message = try #require(refusal([(.rejects, directory.path("x.json")), (.report, directory.path("alias.json"))]))
+        #expect(message.contains("<rejects>") && message.contains("<report>") && message.contains("same file"))
+        #expect(refusal([(.rejects, directory.path("x.json")), (.report, directory.path("sub/../x.json"))]) != nil)
     }
 
     @Test func onlyOneOutputMayBeStandardOutput() throws {
-        let message = try #require(refusal([("--rejects", "-"), ("--report", "-")]))
+        let message = try #require(refusal([(.rejects, "-"), (.report, "-")]))
         #expect(message.contains("only one output can be -"))
-        #expect(try guardian.check([("--rejects", "-"), ("--report", directory.path("r.json"))]).first?.kind == .standardOutput)
+        #expect(try guardian.check([(.rejects, "-"), (.report, directory.path("r.json"))]).first?.kind == .standardOutput)
     }
 
     @Test func twoOutputsIntoACharacterDeviceOverwriteNothing() throws {
-        let targets = try guardian.check([("--rejects", "/dev/null"), ("--report", "/dev/null")])
+        let targets = try guardian.check([(.rejects, "/dev/null"), (.report, "/dev/null")])
         #expect(targets.map(\.kind) == [.stream, .stream])
     }
 
     @Test func aSymlinkIsReplacedThroughItsTarget() throws {
         try FileManager.default.createSymbolicLink(atPath: directory.path("out-link"), withDestinationPath: "sub/real.csv")
         // The target does not exist yet either: it is created where the link points.
-        let target = try OutputTarget(path: directory.path("out-link"), option: "--out")
+        let target = try OutputTarget(path: directory.path("out-link"), option: .out)
         #expect(target.kind == .replaceFile(resolvedPath: directory.path("sub/real.csv")))
     }
 
     @Test func kindsFollowWhatIsAtThePath() throws {
-        #expect(try OutputTarget(path: "-", option: "--out").kind == .standardOutput)
-        #expect(try OutputTarget(path: "/dev/null", option: "--out").kind == .stream)
+        #expect(try OutputTarget(path: "-", option: .out).kind == .standardOutput)
+        #expect(try OutputTarget(path: "/dev/null", option: .out).kind == .stream)
         #expect(mkfifo(directory.path("fifo"), 0o600) == 0)
-        #expect(try OutputTarget(path: directory.path("fifo"), option: "--out").kind == .stream)
-        let refused = #expect(throws: OutputRefused.self) { try OutputTarget(path: directory.path("sub"), option: "--out") }
+        #expect(try OutputTarget(path: directory.path("fifo"), option: .out).kind == .stream)
+        let refused = #expect(throws: OutputRefused.self) { try OutputTarget(path: directory.path("sub"), option: .out) }
         #expect(refused?.description.contains("is a directory") == true)
     }
 

@@ -1,27 +1,27 @@
 import Foundation
 import Glibc
-@testable import StocktakeCLI
 import Stocktaking
 import TestSupport
 import Testing
 
 /// A table prints its first line after a bounded window of rows, not after the last row, so
 /// `find | head` and Ctrl-C answer at once and memory stays flat however many rows match.
-@Suite struct RowPrinterStreamingTests {
-    /// A printer writing to a temporary file, and the file's size as the printer flushes.
+@Suite struct TableEncoderStreamingTests {
+    /// A table writer writing to a temporary file, and the file's size as the writer flushes.
     final class FilePrinter {
         let directory: TemporaryDirectory
         let path: String
         let sink: FileSink
-        let printer: RowPrinter
+        let printer: RowWriter
 
-        init(columns: [String], width: Int = 100, window: Int = RowPrinter.defaultTableWindow) throws {
+        init(columns: [String], width: Int = 100, window: Int = EncoderSettings.defaultTableWindow) throws {
             directory = try TemporaryDirectory(prefix: "row-printer")
             path = directory.path("out.txt")
             let descriptor = open(path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0o600)
             try #require(descriptor >= 0)
             sink = FileSink(descriptor: descriptor, closesDescriptor: true, path: path)
-            printer = RowPrinter(format: .table, columns: columns, sink: sink, terminalWidth: width, tableWindow: window)
+            printer = RowWriter(
+                format: .table, columns: columns, sink: sink, settings: EncoderSettings(columns: columns, width: width, tableWindow: window))
         }
 
         var text: String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
@@ -38,7 +38,7 @@ import Testing
             if rowsPulledBeforeFirstByte == nil && output.sink.bytesWritten > 0 { rowsPulledBeforeFirstByte = index }
         }
         try output.printer.finish()
-        #expect(rowsPulledBeforeFirstByte == RowPrinter.defaultTableWindow)
+        #expect(rowsPulledBeforeFirstByte == EncoderSettings.defaultTableWindow)
         let lines = output.text.split(separator: "\n")
         #expect(lines.count == 20_002)
         #expect(lines.last?.hasPrefix("ID-20000") == true)

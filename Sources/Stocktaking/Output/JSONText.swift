@@ -1,6 +1,8 @@
-/// Minimal, fast JSON text output for exports and command results: strings escaped per RFC 8259,
-/// numbers written by the caller, keys in the order given (stable output for diffs).
+/// The pieces of JSON text every JSON writer here uses (`JSONRecordEncoder`, `JSONNode`): strings
+/// escaped per RFC 8259, numbers, `null`. Keys are written in the order given (stable output for diffs).
 public enum JSONText {
+    public static let null: [UInt8] = Array("null".utf8)
+
     public static func appendString(_ text: String, to buffer: inout [UInt8]) {
         buffer.append(UInt8(ascii: "\""))
         var text = text
@@ -34,5 +36,11 @@ public enum JSONText {
         var buffer: [UInt8] = []
         appendString(text, to: &buffer)
         return String(decoding: buffer, as: UTF8.self)
+    }
+
+    /// A REAL in its shortest exact form; NaN and the infinities, which JSON cannot write, as `null`.
+    public static func appendNumber(_ value: Double?, to buffer: inout [UInt8]) {
+        guard let value, value.isFinite else { return buffer.append(contentsOf: null) }
+        buffer.append(contentsOf: value.description.utf8)
     }
 }

@@ -1,5 +1,4 @@
 import Glibc
-@testable import StocktakeCLI
 import Stocktaking
 import Testing
 
@@ -38,8 +37,10 @@ import Testing
 
     @Test func aTableWiderThanTheTerminalSaysSoAndSuggestsCSV() throws {
         var notes: [String] = []
-        let printer = RowPrinter(
-            format: .table, columns: ["external_id", "n1", "n2", "n3"], sink: Self.devNull(), terminalWidth: 30, note: { notes.append($0) })
+        let columns = ["external_id", "n1", "n2", "n3"]
+        let printer = RowWriter(
+            format: .table, columns: columns, sink: Self.devNull(),
+            settings: EncoderSettings(columns: columns, width: 30, note: { notes.append($0) }))
         try printer.start()
         try printer.add([.text("WSIS-0000000001"), .integer(1_000_000), .integer(2_000_000), .integer(3_000_000)])
         try printer.finish()
@@ -47,7 +48,9 @@ import Testing
         #expect(notes.first?.contains("--format csv") == true && notes.first?.contains("needs 42 columns") == true)
         // One that fits says nothing.
         notes = []
-        let narrow = RowPrinter(format: .table, columns: ["external_id", "n"], sink: Self.devNull(), terminalWidth: 30, note: { notes.append($0) })
+        let narrow = RowWriter(
+            format: .table, columns: ["external_id", "n"], sink: Self.devNull(),
+            settings: EncoderSettings(columns: ["external_id", "n"], width: 30, note: { notes.append($0) }))
         try narrow.start()
         try narrow.add([.text("WSIS-0000000001"), .integer(1)])
         try narrow.finish()

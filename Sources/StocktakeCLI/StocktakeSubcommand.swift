@@ -1,0 +1,25 @@
+import ArgumentParser
+
+/// Commands that implement `execute()`; `run()` turns thrown errors into a message on stderr and
+/// the documented exit status, so every command reports failures the same way.
+protocol StocktakeSubcommand: ParsableCommand {
+    func execute() throws
+}
+
+extension StocktakeSubcommand {
+    public func run() throws {
+        do {
+            try execute()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            let status = ExitStatus.forError(error)
+            printError(Self.message(for: error, status: status))
+            throw ExitCode(status.rawValue)
+        }
+    }
+
+    static func message(for error: any Error, status: ExitStatus) -> String {
+        ErrorMessage.text(for: error, status: status)
+    }
+}

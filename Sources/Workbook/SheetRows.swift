@@ -104,7 +104,12 @@ final class SheetCollector: XMLEventHandler {
             }
         } else if XMLName.equal(local, "row") {
             guard inSheetData else { return }
-            rowNumber = attributes.integer("r") ?? rowNumber + 1
+            let number = attributes.integer("r") ?? rowNumber + 1
+            // Rows are numbered from 1 (a damaged or hand-made sheet may say 0 or less).
+            guard number >= 1 else {
+                return stream.stop(WorkbookError(.damaged, "sheet \"\(sheetName)\": a row has the invalid number \(number)"))
+            }
+            rowNumber = number
             guard rowNumber <= SheetBounds.maximumRows else {
                 return stream.stop(WorkbookError(.outOfBounds, "sheet \"\(sheetName)\" has more than \(SheetBounds.maximumRows) rows, Excel's limit"))
             }

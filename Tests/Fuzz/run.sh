@@ -76,12 +76,16 @@ build_resolvers() {
     build_module SafeText Sources/SafeText/*.swift
     build_module CSV Sources/CSV/*.swift
     build_module SQLite Sources/SQLite/*.swift
+    # Stocktaking imports Workbook (the .xlsx record source).
+    build_module Workbook Sources/Workbook/*.swift
+    rebuild_after Workbook Stocktaking
     local stocktaking_sources
     mapfile -t stocktaking_sources < <(find Sources/Stocktaking -name '*.swift' | sort)
     build_module Stocktaking "${stocktaking_sources[@]}" "$out/gen/EmbeddedMigrations.swift"
     rebuild_after Stocktaking ResolverFuzzChecks
     build_module ResolverFuzzChecks Tests/Fuzz/ResolverFuzzChecks/*.swift
-    link_target resolvers Tests/Fuzz/ResolverFuzz.swift -lResolverFuzzChecks -lStocktaking -lSQLite -lCSV -lSafeText -lDigest -lsqlite3
+    link_target resolvers Tests/Fuzz/ResolverFuzz.swift -lResolverFuzzChecks -lStocktaking -lWorkbook -lSQLite -lCSV -lSafeText -lDigest \
+        -lsqlite3 -lexpat -lminizip -lz
 }
 
 build_workbook() {

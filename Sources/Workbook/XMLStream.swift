@@ -32,8 +32,11 @@ struct XMLName {
 
     static func equal(_ text: UnsafePointer<CChar>, _ literal: StaticString) -> Bool {
         let count = literal.utf8CodeUnitCount
-        return text.withMemoryRebound(to: UInt8.self, capacity: count + 1) { bytes in
-            memcmp(bytes, literal.utf8Start, count) == 0 && bytes[count] == 0
+        // strncmp, not memcmp: it stops at the end of a shorter name instead of reading past it
+        // (found by the workbook fuzzer under AddressSanitizer); `text[count]` is read only when the
+        // first `count` bytes matched, so it is within the name or its terminating NUL.
+        return literal.utf8Start.withMemoryRebound(to: CChar.self, capacity: count) { literalBytes in
+            strncmp(text, literalBytes, count) == 0 && text[count] == 0
         }
     }
 }

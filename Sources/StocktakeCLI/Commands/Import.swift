@@ -23,7 +23,7 @@ extension StocktakeCommand {
             discussion: """
                 The whole file is validated and written in one transaction. If any row is invalid, nothing is written, every problem is listed as FILE:LINE (ID): column NAME: value "…": problem; suggestion, and the exit status is 65. The delimiter (comma, semicolon, tab or pipe) is recognised from the header unless --delimiter or --tsv is given. With --skip-invalid the valid rows are imported, the rest rejected (exit 2). An .xlsx workbook is recognised by its content: the first visible sheet with values is read (or --sheet, --sheet-index), its header is the first row with values (or --header-row), and problems are located by cell, FILE:Sheet1!C12. Rows upsert by external_id: new ids insert, known ids update, identical rows are counted as unchanged. Every import is recorded as a batch (`stocktake imports`).
 
-                Projects columns: \(ProjectColumn.fileColumns.map(\.rawValue).joined(separator: ",")) (required: \(ProjectColumn.matcher.requiredNames.joined(separator: ", "))). Prizes columns: year,category,external_id,result.
+                Projects columns: \(ProjectColumn.fileColumns.map(\.rawValue).joined(separator: ",")) (required: \(ProjectColumn.matcher.requiredNames.joined(separator: ", "))). Prizes columns: \(PrizeColumn.allCases.map(\.rawValue).joined(separator: ",")).
 
                 Examples:
                   stocktake import Fixtures/projects-sample.csv

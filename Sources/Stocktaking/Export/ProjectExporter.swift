@@ -2,15 +2,11 @@ import SQLite
 
 /// Why an export could not be done as asked; nothing was written. It names the options involved;
 /// each front end spells them.
-public struct ExportError: SpellableError, Sendable {
+public struct ExportError: WordedError, Sendable {
     public let wording: Wording
 
     public init(_ wording: Wording) {
         self.wording = wording
-    }
-
-    public func message(spelledBy spelling: FrontEndSpelling) -> String {
-        wording.rendered(by: spelling)
     }
 }
 

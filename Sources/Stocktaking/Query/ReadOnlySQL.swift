@@ -1,7 +1,7 @@
 import SQLite
 
 /// Why `ReadOnlySQL` did not run a statement, or stopped it.
-public enum ReadOnlySQLError: SpellableError, Sendable, Equatable {
+public enum ReadOnlySQLError: WordedError, Sendable, Equatable {
     /// The authorizer or the read-only connection refused the statement; `reason` names what.
     case refused(reason: String)
     case timedOut(seconds: Double)
@@ -17,9 +17,6 @@ public enum ReadOnlySQLError: SpellableError, Sendable, Equatable {
     /// `?` or `?1`: only named parameters can be bound.
     case positionalParameter
 
-    public func message(spelledBy spelling: FrontEndSpelling) -> String {
-        wording.rendered(by: spelling)
-    }
 
     /// What went wrong, naming the options that help (`timeout`, `parameter`).
     public var wording: Wording {

@@ -2,7 +2,7 @@ import SafeText
 
 /// A batch operation that cannot be done (a project or batch that does not exist, a revert that
 /// later batches block); nothing was changed.
-public struct BatchOperationRefused: SpellableError, Sendable {
+public struct BatchOperationRefused: WordedError, Sendable {
     public let wording: Wording
 
     public init(_ wording: Wording) {
@@ -12,10 +12,6 @@ public struct BatchOperationRefused: SpellableError, Sendable {
     /// No batch `id`; the front end may say where the batches are listed.
     public static func noImportBatch(_ id: Int64) -> BatchOperationRefused {
         BatchOperationRefused("no import batch \(id)\(guidance: .listImportBatches)")
-    }
-
-    public func message(spelledBy spelling: FrontEndSpelling) -> String {
-        wording.rendered(by: spelling)
     }
 }
 

@@ -26,3 +26,14 @@ public protocol SpellableError: Error, CustomStringConvertible {
 extension SpellableError {
     public var description: String { message(spelledBy: .libraryNames) }
 }
+
+/// A `SpellableError` whose whole message is one `Wording`: it only says what its wording is.
+public protocol WordedError: SpellableError {
+    var wording: Wording { get }
+}
+
+extension WordedError {
+    public func message(spelledBy spelling: FrontEndSpelling) -> String {
+        wording.rendered(by: spelling)
+    }
+}

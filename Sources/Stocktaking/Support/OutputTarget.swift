@@ -2,15 +2,11 @@ import Glibc
 
 /// An output the tool will not write, found before anything was written (exit 64 in the CLI).
 /// Its wording names the option that named the output; each front end spells it.
-public struct OutputRefused: SpellableError, Sendable {
+public struct OutputRefused: WordedError, Sendable {
     public let wording: Wording
 
     public init(_ wording: Wording) {
         self.wording = wording
-    }
-
-    public func message(spelledBy spelling: FrontEndSpelling) -> String {
-        wording.rendered(by: spelling)
     }
 }
 

@@ -177,6 +177,22 @@ def run_timed(command, stdin_text=None, cwd=None, accept=(0,)):
         return elapsed, int(fields[-3]), float(fields[-2]) + float(fields[-1])
 
 
+def reference_venv(packages):
+    """The Python of Benchmarks/venv with `packages` installed (created when missing); None, with a
+    message, when that cannot be done (no network, no venv module)."""
+    venv = os.path.join(os.path.dirname(os.path.abspath(__file__)), "venv")
+    python = os.path.join(venv, "bin", "python")
+    try:
+        if not os.path.exists(python):
+            subprocess.run([sys.executable, "-m", "venv", venv], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([python, "-m", "pip", "install", "--quiet"] + packages, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=600)
+        return python
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as error:
+        print(f"cannot install {' '.join(packages)} into {venv} ({error}): those references SKIPPED", file=sys.stderr)
+        return None
+
+
 def median_range(values):
     return statistics.median(values), min(values), max(values)
 
@@ -344,6 +360,26 @@ class Harness:
 
         self.compare(f"import {rows:,} rows from .xlsx (shared strings)", from_workbook, from_csv, runs,
                      reference_label="the same rows from CSV (goal: at most 1.25x)")
+
+        # Reading alone: `inspect` (which also checks every value and loads the valid rows into its
+        # temporary database) against the fastest Python readers, which only read the cells.
+        python = reference_venv(["python-calamine==0.9.1", "openpyxl"])
+
+        def inspect():
+            return run_timed([self.binary, "inspect", "--rows", "0", workbook], accept=(0, 2))
+
+        references = []
+        if python:
+            calamine = ("from python_calamine import CalamineWorkbook\nimport sys\n"
+                        "sheet = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0)\n"
+                        "print(sum(1 for _ in sheet.iter_rows()))\n")
+            openpyxl = ("import openpyxl, sys\nbook = openpyxl.load_workbook(sys.argv[1], read_only=True)\n"
+                        "print(sum(1 for _ in book.worksheets[0].iter_rows(values_only=True)))\n")
+            references = [
+                ("python-calamine 0.9.1 (reading only)", lambda: run_timed([python, "-c", calamine, workbook])),
+                ("openpyxl read-only (reading only)", lambda: run_timed([python, "-c", openpyxl, workbook])),
+            ]
+        self.compare_many(f"inspect {rows:,} rows of .xlsx", inspect, references, runs)
 
     def query_suite(self, rows, runs):
         database = getattr(self, "filled_database", None)

@@ -132,7 +132,7 @@ import TestSupport
         #expect(out.contains("not in the file: description"))
         #expect(out.contains("3× column Countries: value \"Narnia\": no such country"), "\(out)")
         #expect(out.contains("— line 3, 5, 7"))
-        #expect(out.contains("first 3 valid row(s) as they would be stored"))
+        #expect(out.contains("the first 3 valid row(s) of the file as they would be stored"))
         #expect(Self.files(in: directory) == ["submissions.csv"])
 
         let json = try StocktakeBinary.run(arguments: ["inspect", "--format", "json", file])

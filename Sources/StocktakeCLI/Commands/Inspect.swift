@@ -146,7 +146,7 @@ extension StocktakeCommand {
 
             if !inspection.firstRows.isEmpty {
                 line()
-                line("first \(inspection.firstRows.count) valid row(s) as they would be stored (by external_id):")
+                line("the first \(inspection.firstRows.count) valid row(s) of the file as they would be stored:")
                 let columns = ProjectColumn.fileColumns
                 for (index, row) in inspection.firstRows.enumerated() {
                     if index > 0 { line() }

@@ -26,7 +26,8 @@ public struct FileInspection {
     public let unlistedProblems: Int
     /// Fields no column of the file feeds (neither required nor present).
     public let absentFields: [String]
-    /// The first valid rows as stored (by external_id), one value per `ProjectColumn.fileColumns`.
+    /// The first valid rows of the file as stored (only those are written; the others are
+    /// validated only), one value per `ProjectColumn.fileColumns`.
     public let firstRows: [[QueryValue]]
 
     /// Distinct findings kept: enough for any file a person fixes by hand, bounded so that a file
@@ -47,6 +48,7 @@ public struct FileInspection {
         var options = options
         options.ignoreUnknownColumns = true
         options.countsEmptyCells = true
+        options.writeLimit = sampleRows
         let collector = FindingCollector()
         let loaded = try LoadedFile.load(path, options: options, observer: collector)
         defer { loaded.catalog.close() }

@@ -38,6 +38,10 @@ public struct ImportOptions: Sendable {
     public var zipLimits = ZipLimits()
     /// Count the empty cells of each source column, for `ImportSummary.sourceColumns` (`inspect`).
     public var countsEmptyCells = false
+    /// Write at most this many new rows and only validate the rest (counted as valid, not
+    /// inserted): `inspect` stores the rows it shows, and checks the others without the cost of
+    /// writing them. Every check still runs, a repeated id included. Nil: no limit.
+    public var writeLimit: Int?
 
     public init() {}
 

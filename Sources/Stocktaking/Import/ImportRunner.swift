@@ -314,6 +314,8 @@ final class ImportRunner<Handler: ImportRowHandler> {
                 keepFields: rejects != nil, countsEmptyCells: options.countsEmptyCells, pipe: pipe)
             producerStarted = true
             var writing = true
+            // `inspect` stores a few rows to show them; the others are validated only.
+            var writesLeft = options.writeLimit ?? Int.max
             var sha256: String?
             reading: while let chunk = pipe.take() {
                 for item in chunk {
@@ -344,7 +346,8 @@ final class ImportRunner<Handler: ImportRowHandler> {
                     case .row(let line, let rowFields, .valid(let value)):
                         fields = rowFields
                         rowKey = handler.rowKey(value)
-                        outcome = try handler.apply(value, line: line, write: writing)
+                        outcome = try handler.apply(value, line: line, write: writing && writesLeft > 0)
+                        if case .inserted = outcome { writesLeft -= 1 }
                     }
                     summary.rows += 1
                     for warning in handler.takeWarnings() { try log.note(warning) }

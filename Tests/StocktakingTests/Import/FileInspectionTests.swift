@@ -24,12 +24,28 @@ struct FileInspectionTests {
         let actionLine = inspection.findings[1]
         #expect(actionLine.count == 1)
         #expect(actionLine.suggestion == "did you mean C7.e-health?")
-        // The first valid rows as stored, by external_id, one value per file column.
+        // The first valid rows of the file as stored (only they are written), one value per file column.
         #expect(inspection.firstRows.count == 2)
         let idIndex = try #require(ProjectColumn.fileColumns.firstIndex(of: .externalID))
-        #expect(inspection.firstRows.map { $0[idIndex] } == [.text("A-1"), .text("A-10")])
+        #expect(inspection.firstRows.map { $0[idIndex] } == [.text("A-1"), .text("A-2")])
         #expect(inspection.absentFields.contains("description"))
         #expect(!inspection.absentFields.contains("title"))
+    }
+
+    @Test func rowsBeyondTheShownOnesAreCheckedLikeAnImportsARepeatedIdIncluded() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var text = LoadedFileTests.header + "\n"
+        for index in 1...6 { text += "A-\(index),Project \(index),C5,4,KE,government\n" }
+        text += "A-5,Again,C5,4,KE,government\n"
+        let inspection = try FileInspection.inspect(try LoadedFileTests.write(text, in: directory), options: ImportOptions(), sampleRows: 1)
+        #expect(inspection.summary.counts.inserted == 1)
+        #expect(inspection.summary.counts.rejected == 1)
+        #expect(inspection.summary.rows == 7)
+        let repeated = try #require(inspection.findings.first)
+        #expect(repeated.firstLocations == ["8"])
+        #expect(repeated.problem.contains("line 6"), "\(repeated.problem)")
+        #expect(inspection.firstRows.count == 1)
     }
 
     @Test func locationsAreCapped() throws {

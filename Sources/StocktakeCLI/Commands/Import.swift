@@ -48,8 +48,8 @@ extension StocktakeCommand {
         @Flag(help: "The file is tab-separated (same as --delimiter '\\t').")
         var tsv = false
 
-        @Option(help: ArgumentHelp("Input encoding: utf-8 (default), windows-1252, latin1, utf-16, utf-16le, utf-16be.", valueName: "name"),
-                completion: .list(TextEncoding.allCases.map(\.rawValue)))
+        @Option(help: ArgumentHelp("Input encoding: utf-8 (default), windows-1252, windows-1251, latin1, utf-16, utf-16le, utf-16be, or auto to recognise UTF-8, a byte order mark or windows-1252.", valueName: "name"),
+                completion: .list(TextEncoding.allCases.map(\.rawValue) + ["auto"]))
         var encoding: String?
 
         @Flag(help: "Replace invalid UTF-8 with U+FFFD instead of rejecting the file; affected lines are listed as warnings.")
@@ -106,8 +106,8 @@ extension StocktakeCommand {
 
         func validate() throws {
             if rejects != nil && !skipInvalid { throw ValidationError("--rejects needs --skip-invalid (without it, no row is imported when any is rejected)") }
-            if let encoding, TextEncoding(name: encoding) == nil {
-                throw ValidationError("unknown encoding \(TerminalText.quoted(encoding)); use one of: " + TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))
+            if let encoding, TextEncoding(name: encoding) == nil, encoding.lowercased() != "auto" {
+                throw ValidationError("unknown encoding \(TerminalText.quoted(encoding)); use one of: " + (TextEncoding.allCases.map(\.rawValue) + ["auto"]).joined(separator: ", "))
             }
             if let delimiter, Self.delimiterByte(delimiter) == nil {
                 throw ValidationError("--delimiter must be one ASCII character (or \\t), got \(TerminalText.quoted(delimiter))")
@@ -161,6 +161,12 @@ extension StocktakeCommand {
             }
         }
 
+        /// `encoding windows-1252`, `encoding utf-8 (byte order mark)`, `encoding utf-8 (ASCII only)`.
+        static func encodingNote(_ detected: DetectedEncoding) -> String {
+            "encoding " + detected.encoding.rawValue
+                + (detected.byteOrderMark ? " (byte order mark)" : detected.asciiOnly ? " (ASCII only)" : "")
+        }
+
         static func delimiterByte(_ text: String) -> UInt8? {
             if text == "\\t" || text == "\t" || text.lowercased() == "tab" { return UInt8(ascii: "\t") }
             guard text.utf8.count == 1, let byte = text.utf8.first, byte < 0x80, byte != UInt8(ascii: "\""),
@@ -174,6 +180,7 @@ extension StocktakeCommand {
             options.reader.dialect = CSVDialect(delimiter: tsv ? UInt8(ascii: "\t") : delimiter.flatMap(Self.delimiterByte) ?? UInt8(ascii: ","))
             options.detectsDelimiter = !tsv && delimiter == nil
             options.reader.encoding = encoding.flatMap(TextEncoding.init(name:))
+            options.reader.detectsEncoding = encoding?.lowercased() == "auto"
             options.reader.replaceInvalid = replaceInvalid
             options.reader.maxFieldBytes = maxFieldSize << 20
             options.values.dateOrder = dateFormat.flatMap { DateOrder(rawValue: $0.uppercased()) } ?? .iso
@@ -228,6 +235,9 @@ extension StocktakeCommand {
                 if summary.warnings > 0 { line += ", \(summary.warnings) warning(s)" }
                 if summary.delimiterDetected && summary.delimiter != UInt8(ascii: ",") {
                     line += " [" + Self.delimiterName(summary.delimiter) + "-separated, recognised from the header]"
+                }
+                if let detected = summary.detectedEncoding {
+                    line += " [" + Self.encodingNote(detected) + ", recognised from the content]"
                 }
                 if let sheet = summary.sheet, !summary.sheetChosen, summary.nonEmptySheetCount > 1 {
                     line += " [sheet \(TerminalText.quoted(sheet)), the first of \(summary.nonEmptySheetCount) sheets with values; choose with --sheet]"

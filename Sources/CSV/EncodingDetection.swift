@@ -175,3 +175,10 @@ enum EncodingDetector {
         }
     }
 }
+
+extension EncodingGuess {
+    /// What `bytes`, taken as complete, look like, by the rules `--encoding auto` uses.
+    public init(of bytes: [UInt8]) {
+        self = bytes.withUnsafeBufferPointer { EncodingDetector.guess($0) }
+    }
+}

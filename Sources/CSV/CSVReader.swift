@@ -401,7 +401,10 @@ final class CSVParserCore {
             case .utf16, .utf16LE, .utf16BE: kind = .invalidUTF16(byteOffset: first)
             default:
                 kind = .invalidUTF8(byteOffset: first)
-                let guess = sawMultiByteUTF8 ? .mixedUTF8 : EncodingDetector.guess(bytes)
+                // Cyrillic evidence in the field wins over valid UTF-8 elsewhere (windows-1251 has
+                // byte pairs that are valid UTF-8: "Ні" is CD B3).
+                var guess = EncodingDetector.guess(bytes)
+                if sawMultiByteUTF8 && guess == .windows1252 { guess = .mixedUTF8 }
                 if [.mixedUTF8, .windows1251, .windows1252].contains(guess) { looksLike = guess }
             }
             if let refusal {

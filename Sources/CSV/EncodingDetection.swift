@@ -104,17 +104,17 @@ enum EncodingDetector {
     static func guess(_ bytes: UnsafeBufferPointer<UInt8>, complete: Bool = true) -> EncodingGuess {
         let evidence = utf8Evidence(bytes, complete: complete)
         if evidence.invalid == 0 { return evidence.valid == 0 ? .ascii : .utf8 }
-        if evidence.valid > 0 { return .mixedUTF8 }
         guard let p = bytes.baseAddress else { return .ascii }
-        var previous: UInt8 = ASCII.lf
+        if hasCyrillicWord(p, count: bytes.count) { return .windows1251 }
+        if evidence.valid > 0 && evidence.valid >= evidence.invalid { return .mixedUTF8 }
+        var previous = ASCII.lf
         for i in 0..<bytes.count {
             let b = p[i]
-            if b >= 0x80 {
-                switch checkWindows1252(p, at: i, end: bytes.count, complete: complete, previous: previous) {
-                case .plausible, .needMore: break
-                case .refuse(.cyrillic): return .windows1251
-                case .refuse(.mixedUTF8): return .mixedUTF8
-                case .refuse(.notWindows1252): return .unknown
+            if b >= 0x80, case .anomaly = checkWindows1252(p, at: i, end: bytes.count, complete: complete, previous: previous) {
+                return switch diagnose(p + i, count: bytes.count - i) {
+                case .cyrillic: .windows1251
+                case .mixedUTF8: .mixedUTF8
+                case .notWindows1252: .unknown
                 }
             }
             previous = b
@@ -122,17 +122,51 @@ enum EncodingDetector {
         return .windows1252
     }
 
+    /// How far ahead of an anomaly `diagnose` looks: fixed, so the diagnosis never depends on chunks.
+    static let diagnosisWindow = 4 << 10
+
+    /// Why bytes from an anomaly on are not windows-1252: Cyrillic words (three letters that are
+    /// not also UTF-8) anywhere in them; else UTF-8 sequences; else neither.
+    static func diagnose(_ p: UnsafePointer<UInt8>, count: Int) -> EncodingRefusal {
+        if hasCyrillicWord(p, count: count) { return .cyrillic }
+        var i = 0
+        while i < count {
+            if p[i] >= 0x80, sequenceLength(p, at: i, end: count) > 0 { return .mixedUTF8 }
+            i += 1
+        }
+        return .notWindows1252
+    }
+
+    /// Three letters in a row that windows-1251 reads as Cyrillic, and that are not two UTF-8
+    /// sequences in a row (UTF-8 Cyrillic is D0/D1 followed by 80–BF, all letters in windows-1251).
+    static func hasCyrillicWord(_ p: UnsafePointer<UInt8>, count: Int) -> Bool {
+        var i = 0
+        while i + 2 < count {
+            if isCyrillicLetter(p[i]) && isCyrillicLetter(p[i + 1]) && isCyrillicLetter(p[i + 2]) {
+                let first = sequenceLength(p, at: i, end: count)
+                if first > 0 && i + first < count && p[i + first] >= 0x80 && sequenceLength(p, at: i + first, end: count) > 0 {
+                    i += first  // UTF-8
+                    continue
+                }
+                return true
+            }
+            i += 1
+        }
+        return false
+    }
+
     enum Verdict: Equatable {
         case plausible
         /// The answer depends on bytes not read yet.
         case needMore
-        case refuse(EncodingRefusal)
+        /// Not windows-1252 text: `diagnose` says what it is instead, from the bytes that follow.
+        case anomaly
     }
 
     /// Whether the byte `p[i]` (above 0x7F) reads as windows-1252 text, `previous` being the byte
-    /// before it. Looks at most 3 bytes ahead. The rules, in order:
-    /// 1. it starts a valid UTF-8 sequence: the file mixes UTF-8 with other bytes;
-    /// 2. it starts a run of three letters in 0xC0–0xFF (or Ё ё, 0xA8 0xB8): Cyrillic windows-1251,
+    /// before it. Looks at most 3 bytes ahead. It does not when:
+    /// 1. it starts a valid UTF-8 sequence;
+    /// 2. it starts a run of three letters windows-1251 reads as Cyrillic (0xC0–0xFF, Ё ё, і ї є …),
     ///    where every letter is a high byte (Western text has one accented letter between ASCII
     ///    letters, rarely two: `Größe`, `ações`);
     /// 3. it is one of the five bytes windows-1252 leaves undefined (81 8D 8F 90 9D);
@@ -143,27 +177,33 @@ enum EncodingDetector {
     ) -> Verdict {
         let b = p[i]
         let length = sequenceLength(p, at: i, end: end)
-        if length > 0 { return .refuse(.mixedUTF8) }
+        if length > 0 { return .anomaly }
         if length < 0 && !complete { return .needMore }
         if isCyrillicLetter(b) {
             if i + 2 >= end && !complete { return .needMore }
-            if i + 2 < end && isCyrillicLetter(p[i + 1]) && isCyrillicLetter(p[i + 2]) { return .refuse(.cyrillic) }
+            if i + 2 < end && isCyrillicLetter(p[i + 1]) && isCyrillicLetter(p[i + 2]) { return .anomaly }
         }
         switch b {
         case 0x81, 0x8D, 0x8F, 0x90, 0x9D:
-            return .refuse(.notWindows1252)
+            return .anomaly
         case 0xA1...0xA9, 0xAB, 0xAC, 0xAE, 0xAF, 0xB0...0xB3, 0xB6, 0xB8, 0xB9, 0xBB...0xBF:
             guard isLetter(previous) else { return .plausible }
             if i + 1 >= end { return complete ? .plausible : .needMore }
-            return isLetter(p[i + 1]) ? .refuse(.notWindows1252) : .plausible
+            return isLetter(p[i + 1]) ? .anomaly : .plausible
         default:
             return .plausible
         }
     }
 
+    /// A letter in windows-1251: А–я (0xC0–0xFF) and the letters of 0x80–0xBF (Ђ Ѓ ѓ Љ Њ Ќ Ћ Џ ђ љ
+    /// њ ќ ћ џ Ў ў Ј Ґ Ё Є Ї І і ґ ё є ј Ѕ ѕ ї).
     @inline(__always)
     static func isCyrillicLetter(_ b: UInt8) -> Bool {
-        b >= 0xC0 || b == 0xA8 || b == 0xB8
+        switch b {
+        case 0xC0...0xFF, 0x80, 0x81, 0x83, 0x8A, 0x8C...0x90, 0x9A, 0x9C...0x9F, 0xA1...0xA3, 0xA5, 0xA8, 0xAA, 0xAF,
+             0xB2...0xB4, 0xB8, 0xBA, 0xBC...0xBF: true
+        default: false
+        }
     }
 
     /// A letter in windows-1252.

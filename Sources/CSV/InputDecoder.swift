@@ -46,6 +46,8 @@ final class InputDecoder<Source: ByteSource>: UTF8Input {
     private var checking = false
     /// The last byte checked or passed, for the next check's `previous`.
     private var previousByte = ASCII.lf
+    /// `transcodeChecked` stopped at a byte that is not windows-1252 text (at `rawStart`).
+    private var anomaly = false
     private(set) var detected: DetectedEncoding?
     private(set) var refusal: EncodingRefusal?
 
@@ -181,6 +183,11 @@ final class InputDecoder<Source: ByteSource>: UTF8Input {
         }
         while true {
             if rawEnd - rawStart < 4, !eof { try readRaw() }
+            if anomaly {
+                try diagnose()
+                out[0] = 0xFF  // the first invalid byte the parser meets: it reports `refusal` on its line
+                return 1
+            }
             let produced: Int
             switch mode {
             case .undetermined: produced = try passASCII(out, capacity: capacity)
@@ -193,6 +200,7 @@ final class InputDecoder<Source: ByteSource>: UTF8Input {
             case .utf8: return try fill(out, capacity: capacity)  // `auto` just chose UTF-8
             }
             if produced > 0 { return produced }
+            if anomaly { continue }
             if eof, rawStart == rawEnd {
                 if mode == .undetermined {
                     detected = DetectedEncoding(encoding: .utf8, byteOrderMark: false, asciiOnly: true)
@@ -221,22 +229,39 @@ final class InputDecoder<Source: ByteSource>: UTF8Input {
     }
 
     /// At the first byte above 0x7F (at `rawStart`): looks at the next `EncodingDetector.window`
-    /// bytes. Valid multi-byte UTF-8 there chooses UTF-8 (invalid bytes among it are then the
-    /// parser's to report, on their line, as a mixed file); none chooses windows-1252, checked byte
-    /// by byte from here on.
+    /// bytes. Valid multi-byte UTF-8 there, at least as many sequences as invalid bytes and no
+    /// Cyrillic word, chooses UTF-8 (invalid bytes among it are then the parser's to report, on
+    /// their line, as a mixed file); otherwise windows-1252, checked byte by byte from here on.
     private func decide() throws(CSVError) {
         while rawEnd - rawStart < EncodingDetector.window, !eof { try readRaw() }
         // Exactly the window, also when a large chunk brought more: the choice must not depend on it.
         let count = min(rawEnd - rawStart, EncodingDetector.window)
         let evidence = EncodingDetector.utf8Evidence(
             UnsafeBufferPointer(start: raw + rawStart, count: count), complete: eof && count == rawEnd - rawStart)
-        if evidence.valid > 0 {
+        if evidence.valid > 0 && evidence.valid >= evidence.invalid
+            && !EncodingDetector.hasCyrillicWord(raw + rawStart, count: count) {
             mode = .utf8
         } else {
             mode = .windows1252
             checking = true
         }
         detected = DetectedEncoding(encoding: encodingInUse.encoding, byteOrderMark: false, asciiOnly: false)
+    }
+
+    /// At an anomaly (at `rawStart`): says what the next `EncodingDetector.diagnosisWindow` bytes
+    /// are instead of windows-1252 (`refusal`), and decodes the rest as that, so the excerpt of the
+    /// parser's message reads.
+    private func diagnose() throws(CSVError) {
+        while rawEnd - rawStart < EncodingDetector.diagnosisWindow, !eof { try readRaw() }
+        let why = EncodingDetector.diagnose(raw + rawStart, count: min(rawEnd - rawStart, EncodingDetector.diagnosisWindow))
+        refusal = why
+        anomaly = false
+        checking = false
+        switch why {
+        case .cyrillic: mode = .windows1251
+        case .mixedUTF8: mode = .utf8
+        case .notWindows1252: break
+        }
     }
 
     private enum SingleByteTable {
@@ -266,9 +291,8 @@ final class InputDecoder<Source: ByteSource>: UTF8Input {
         return o
     }
 
-    /// windows-1252 chosen by `auto`: each high byte is checked before it is decoded. When the
-    /// check refuses, 0xFF is emitted at that point (the parser reports it on its line, worded by
-    /// `refusal`) and the rest is decoded as what it looked like, so the message's excerpt reads.
+    /// windows-1252 chosen by `auto`: each high byte is checked before it is decoded, and decoding
+    /// stops before the first that is not windows-1252 text (`anomaly`, for `diagnose`).
     private func transcodeChecked(_ out: UnsafeMutablePointer<UInt8>, capacity: Int) -> Int {
         var i = rawStart
         var o = 0
@@ -288,16 +312,8 @@ final class InputDecoder<Source: ByteSource>: UTF8Input {
                 i += 1
             case .needMore:
                 break scan
-            case .refuse(let why):
-                refusal = why
-                checking = false
-                switch why {
-                case .cyrillic: mode = .windows1251
-                case .mixedUTF8: mode = .utf8
-                case .notWindows1252: break
-                }
-                out[o] = 0xFF
-                o += 1
+            case .anomaly:
+                anomaly = true
                 break scan
             }
         }

@@ -87,6 +87,25 @@ import Testing
         #expect(guess([0xE4, 0xE0, 0x20, 0xED, 0xE5, 0xF2]) == .windows1251)
     }
 
+    /// "Ні, Київ" in windows-1251: "Ні" (CD B3) is also a valid UTF-8 pair (U+0373), which must not
+    /// make the file look like UTF-8 with stray bytes.
+    static let ukrainian1251: [UInt8] = [0xCD, 0xB3, 0x2C, 0x20, 0xCA, 0xE8, 0xBF, 0xE2]
+
+    @Test(arguments: chunkSizes)
+    func cyrillicWithPairsThatAreValidUTF8IsStillCyrillic(chunk: Int) {
+        #expect(EncodingGuess(of: Self.ukrainian1251) == .windows1251)
+        let bytes = Array("id,city\n1,\"".utf8) + Self.ukrainian1251 + Array("\"\n".utf8)
+        let r = Self.auto(bytes, chunk: chunk)
+        #expect(r.errorPosition == ErrorPosition(kind: .encodingNotRecognised(.cyrillic), line: 2, fieldIndex: 1))
+        #expect(r.error?.excerpt == "Ні, Київ")
+        #expect(read(bytes, chunk: chunk).error?.looksLike == .windows1251)
+        #expect(read(bytes, chunk: chunk, encoding: .windows1251).fields.last == ["1", "Ні, Київ"])
+        // UTF-8 Cyrillic is UTF-8, not a Cyrillic word of windows-1251.
+        let utf8 = Self.auto(Array("id,city\n1,\"Ні, Київ, Москва\"\n".utf8), chunk: chunk)
+        #expect(utf8.error == nil)
+        #expect(utf8.detected?.encoding == .utf8)
+    }
+
     // MARK: - auto
 
     @Test(arguments: chunkSizes)

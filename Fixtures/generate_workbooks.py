@@ -80,6 +80,24 @@ def cells():
     book.close()
 
 
+def merged():
+    """Merged cells: a value merged over two rows and one merged over two columns. Excel keeps the
+    value in the top-left cell only; the others are empty."""
+    book = xlsxwriter_book("merged.xlsx")
+    sheet = book.add_worksheet("Projects")
+    for index, name in enumerate(["external_id", "title", "description", "organization", "action_lines"]):
+        sheet.write_string(0, index, name)
+    sheet.write_string(1, 0, "M-1")
+    sheet.merge_range(1, 1, 1, 2, "Title merged over title and description")
+    sheet.merge_range(1, 3, 2, 3, "Ministry merged over two rows")
+    sheet.write_string(1, 4, "C1")
+    sheet.write_string(2, 0, "M-2")
+    sheet.write_string(2, 1, "Second")
+    sheet.write_string(2, 2, "Its own description")
+    sheet.write_string(2, 4, "C2")
+    book.close()
+
+
 def dates_1904():
     book = xlsxwriter_book("dates-1904.xlsx", date_1904=True)
     sheet = book.add_worksheet("Sheet1")
@@ -258,6 +276,7 @@ def legacy_and_encrypted():
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     cells()
+    merged()
     dates_1904()
     dates_1900()
     openpyxl_cells()

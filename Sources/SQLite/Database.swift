@@ -14,6 +14,11 @@ public final class Database {
         case readWrite
         /// Open for reading and writing, creating the file with `permissions` when it is missing.
         case readWriteCreate(permissions: mode_t)
+        /// A private database of this connection only: kept in memory while it fits SQLite's page
+        /// cache, then in a temporary file that SQLite unlinks as soon as it creates it, so nothing
+        /// is left behind on close, on a crash or on Ctrl-C (https://sqlite.org/inmemorydb.html,
+        /// "Temporary Databases"). `path` is ignored.
+        case temporary
     }
 
     let handle: OpaquePointer
@@ -30,7 +35,11 @@ public final class Database {
     public init(path: String, mode: Mode, busyTimeout: Double = 5) throws(SQLiteError) {
         _ = Self.libraryConfigured
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        // SQLite's name for a temporary database is the empty file name.
+        let path = if case .temporary = mode { "" } else { path }
         switch mode {
+        case .temporary:
+            flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
         case .readOnly:
             flags |= SQLITE_OPEN_READONLY
         case .readWrite:
@@ -61,10 +70,15 @@ public final class Database {
         setBusyTimeout(seconds: busyTimeout)
         do throws(SQLiteError) {
             try execute("PRAGMA foreign_keys = ON")
-            if case .readOnly = mode {
+            switch mode {
+            case .readOnly:
                 // Belt and braces beside SQLITE_OPEN_READONLY.
                 try execute("PRAGMA query_only = ON")
-            } else {
+            case .temporary:
+                // No other connection can see it (so no WAL), and nothing in it outlives the process.
+                stocktake_enable_defensive(connection)
+                try execute("PRAGMA synchronous = OFF")
+            case .readWrite, .readWriteCreate:
                 // DEFENSIVE stops SQL from corrupting the file through writable_schema and friends.
                 stocktake_enable_defensive(connection)
                 let journalMode = try scalarText("PRAGMA journal_mode = WAL")
@@ -217,6 +231,9 @@ public final class Database {
     public var changes: Int { Int(sqlite3_changes64(handle)) }
 
     public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    /// `PRAGMA query_only` is on: every statement that would write fails with SQLITE_READONLY.
+    public var isQueryOnly: Bool { (try? scalarInt("PRAGMA query_only")) == 1 }
 
     /// Opens `path` read-only, copies it into `destination` with the online backup API, and returns.
     /// The copy is consistent even while other connections write (https://sqlite.org/backup.html).

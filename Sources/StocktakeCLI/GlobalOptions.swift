@@ -92,7 +92,7 @@ public struct GlobalOptions: ParsableArguments {
 extension Catalog.Access {
     static func == (lhs: Catalog.Access, rhs: Catalog.Access) -> Bool {
         switch (lhs, rhs) {
-        case (.read, .read), (.write, .write), (.migrate, .migrate): true
+        case (.read, .read), (.write, .write), (.migrate, .migrate), (.temporary, .temporary): true
         default: false
         }
     }

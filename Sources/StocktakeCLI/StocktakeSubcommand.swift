@@ -10,6 +10,8 @@ extension StocktakeSubcommand {
     public func run() throws {
         do {
             try execute()
+            // A `--from` file whose invalid rows were skipped: the output is of the other rows only.
+            if FromFileLoad.skippedRows.withLock({ $0 }) > 0 { throw ExitCode(ExitStatus.rejectedRows.rawValue) }
         } catch let exit as ExitCode {
             throw exit
         } catch {

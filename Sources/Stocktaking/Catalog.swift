@@ -27,6 +27,9 @@ public final class Catalog {
         case write
         /// Create the database when missing and apply pending migrations.
         case migrate
+        /// A new private database that lives as long as the catalog (`Database.Mode.temporary`),
+        /// migrated; `path` is ignored. What a file is loaded into to be queried (`--from`, `inspect`).
+        case temporary
     }
 
     /// Databases hold contact e-mails (personal data): owner read/write only.
@@ -42,9 +45,12 @@ public final class Catalog {
     public private(set) var appliedMigrations: [String] = []
 
     public init(path: String, access: Access, busyTimeout: Double = Catalog.defaultWriterBusyTimeout) throws {
-        self.path = path
+        self.path = if case .temporary = access { "" } else { path }
         let exists = Glibc.access(path, F_OK) == 0
         switch access {
+        case .temporary:
+            database = try Database(path: "", mode: .temporary, busyTimeout: busyTimeout)
+            appliedMigrations = try Schema.migrator.migrate(database, now: Timestamp.now)
         case .read:
             guard exists else { throw CatalogError.missingDatabase(path: path) }
             database = try Database(path: path, mode: .readOnly, busyTimeout: busyTimeout)

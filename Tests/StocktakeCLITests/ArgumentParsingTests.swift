@@ -224,8 +224,8 @@ enum DocumentedExamples {
 
         let mapped = try #require(try Self.parse(["import", "--generate-ids", "ITU", "--map", "Project Name=title", "export.csv"]) as? StocktakeCommand.Import)
         #expect(mapped.file == "export.csv")
-        #expect(mapped.generateIDs == "ITU")
-        #expect(mapped.mappings == ["Project Name=title"])
+        #expect(mapped.reading.generateIDs == "ITU")
+        #expect(mapped.reading.mappings == ["Project Name=title"])
         #expect(!mapped.skipInvalid)
 
         let sql = try #require(try Self.parse(["sql", "-p", "id=WSIS-0000000042", "SELECT * FROM project_flat WHERE external_id = :id"]) as? StocktakeCommand.SQL)

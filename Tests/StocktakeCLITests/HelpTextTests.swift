@@ -52,6 +52,12 @@ import TestSupport
         "--search", "--fts-syntax",
     ]
     static let outputOptions = ["--format", "--no-header"]
+    /// `--from FILE`; its reading options are hidden (`--help-hidden`).
+    static let fromOption = ["--from"]
+    static let readingOptions = [
+        "--delimiter", "--tsv", "--encoding", "--replace-invalid", "--max-field-size", "--map", "--ignore-unknown-columns",
+        "--generate-ids", "--date-format", "--list-separator", "--trim-text", "--sheet", "--sheet-index", "--header-row",
+    ]
     /// Every command has these: the database, the lock wait, version and help.
     static let commonOptions = ["--db", "--busy-timeout", "--version", "--help"]
 
@@ -60,11 +66,10 @@ import TestSupport
     static let ownOptions: [String: [String]] = [
         "init": [],
         "migrate": ["--status"] + outputOptions,
-        "import": [
-            "<file>", "--kind", "--delimiter", "--tsv", "--encoding", "--replace-invalid", "--max-field-size", "--map",
-            "--ignore-unknown-columns", "--generate-ids", "--date-format", "--list-separator", "--trim-text", "--skip-invalid",
-            "--rejects", "--report", "--sheet", "--sheet-index", "--header-row", "--dry-run", "--insert-only", "--quiet",
+        "import": ["<file>", "--kind"] + readingOptions + [
+            "--skip-invalid", "--rejects", "--report", "--dry-run", "--insert-only", "--quiet",
         ],
+        "inspect": ["<file>"] + readingOptions + ["--format", "--rows"],
         "imports list": outputOptions,
         "imports show": ["<batch>"] + outputOptions,
         "imports revert": ["<batch>"],
@@ -75,18 +80,18 @@ import TestSupport
         "ref countries": outputOptions,
         "ref regions": outputOptions,
         "ref stakeholder-types": outputOptions,
-        "find": filterOptions + outputOptions + ["--columns", "--sort", "--limit", "--offset", "--count", "--timeout", "--snippet"],
-        "show": ["<external-id>", "--format"],
-        "stats": filterOptions + outputOptions + ["--by", "--matrix", "--share", "--sort"],
-        "sql": ["<sql>", "--param", "--timeout"] + outputOptions,
+        "find": fromOption + filterOptions + outputOptions + ["--columns", "--sort", "--limit", "--offset", "--count", "--timeout", "--snippet"],
+        "show": fromOption + ["<external-id>", "--format"],
+        "stats": fromOption + filterOptions + outputOptions + ["--by", "--matrix", "--share", "--sort"],
+        "sql": fromOption + ["<sql>", "--param", "--timeout"] + outputOptions,
         "schema": ["<table>"] + outputOptions,
-        "export": filterOptions + [
+        "export": fromOption + filterOptions + [
             "--mode", "--format", "--out", "--kind", "--since-batch", "--bom", "--excel-safe", "--no-header", "--labels",
             "--bundle", "--keep", "--if-changed",
         ],
         "backup": ["<path>", "--mode", "--keep"],
-        "check": ["--format", "--examples"],
-        "report": filterOptions + ["--mode", "--format", "--out"],
+        "check": fromOption + ["--format", "--examples"],
+        "report": fromOption + filterOptions + ["--mode", "--format", "--out"],
     ]
 
     /// One entry of the OPTIONS or ARGUMENTS section: its names (`--param`, `<sql>`) and its whole
@@ -134,7 +139,8 @@ import TestSupport
             let help = Self.help(command)
             #expect(help.contains("USAGE: stocktake \(command.name)"), "\(command.name): \(help)")
             let named = Self.entries(help).flatMap(\.names)
-            let expected = own + Self.commonOptions
+            // `inspect` reads a file and no database: it has no --db or --busy-timeout.
+            let expected = own + (command.name == "inspect" ? ["--version", "--help"] : Self.commonOptions)
             for option in expected {
                 #expect(named.filter { $0 == option }.count == 1, "\(command.name) --help names \(option) \(named.filter { $0 == option }.count) times")
             }

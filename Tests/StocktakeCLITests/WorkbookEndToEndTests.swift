@@ -62,6 +62,20 @@ import TestSupport
                 "\(missing.stderr)")
     }
 
+    @Test func aMergedCellsValueBelongsToItsTopLeftCellOnly() throws {
+        let (directory, db) = try Self.initialised()
+        defer { directory.remove() }
+        let imported = try StocktakeBinary.run(arguments: ["import", "--db", db, Self.workbook("merged.xlsx")])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let found = try StocktakeBinary.run(arguments: [
+            "find", "--db", db, "--format", "tsv", "--no-header", "--columns", "external_id,title,description,organization",
+        ])
+        #expect(found.stdoutLines == [
+            "M-1\tTitle merged over title and description\t\tMinistry merged over two rows",
+            "M-2\tSecond\tIts own description\t",
+        ])
+    }
+
     @Test func cellProblemsAreLocatedByCellInMessagesReportsAndRejects() throws {
         let (directory, db) = try Self.initialised()
         defer { directory.remove() }

@@ -191,6 +191,7 @@ extension Catalog.Access: CustomTestStringConvertible {
         case .read: "read"
         case .write: "write"
         case .migrate: "migrate"
+        case .temporary: "temporary"
         }
     }
 }

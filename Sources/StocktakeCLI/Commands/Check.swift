@@ -19,6 +19,7 @@ extension StocktakeCommand {
                 """)
 
         @OptionGroup var globals: GlobalOptions
+        @OptionGroup var source: FromFileOptions
 
         @Option(help: "Output format: text or json.")
         var format: Format = .text
@@ -31,7 +32,7 @@ extension StocktakeCommand {
         }
 
         func execute() throws {
-            let catalog = try globals.open(.read)
+            let catalog = try source.open(globals)
             defer { catalog.close() }
             let report = try DataQualityCheck(catalog: catalog, exampleLimit: examples).run()
             let sink = FileSink.standardOutput()

@@ -35,6 +35,7 @@ extension StocktakeCommand {
                 """)
 
         @OptionGroup var globals: GlobalOptions
+        @OptionGroup var source: FromFileOptions
         @OptionGroup var filters: FilterOptions
         @OptionGroup var permissions: OutputModeOptions
 
@@ -104,9 +105,9 @@ extension StocktakeCommand {
         func execute() throws {
             if let bundle { return try writeBundle(into: bundle) }
             // Before the database is opened: an output that is the database must not even be truncated.
-            let target = try globals.checkedOutputs([(.out, out ?? "-")])[0]
+            let target = try globals.checkedOutputs([(.out, out ?? "-")], inputs: source.inputs)[0]
             let mode = try permissions.mode(for: target)
-            let catalog = try globals.open(.read)
+            let catalog = try source.open(globals)
             defer { catalog.close() }
             var options = ExportOptions()
             options.format = resolvedFormat
@@ -123,8 +124,8 @@ extension StocktakeCommand {
         }
 
         private func writeBundle(into directory: String) throws {
-            try globals.outputGuard().checkBundleDirectory(directory)
-            let catalog = try globals.open(.read)
+            try globals.outputGuard(inputs: source.inputs).checkBundleDirectory(directory)
+            let catalog = try source.open(globals)
             defer { catalog.close() }
             let options = ExportBundle.Options(byteOrderMark: bom, excelSafe: excelSafe, labels: labels)
             let bundle = ExportBundle(catalog: catalog, filter: try filters.filter(catalog), options: options,

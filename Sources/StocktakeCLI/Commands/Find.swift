@@ -22,6 +22,7 @@ extension StocktakeCommand {
                 """)
 
         @OptionGroup var globals: GlobalOptions
+        @OptionGroup var source: FromFileOptions
         @OptionGroup var filters: FilterOptions
         @OptionGroup var output: OutputOptions
 
@@ -96,7 +97,7 @@ extension StocktakeCommand {
         }
 
         func execute() throws {
-            let catalog = try globals.open(.read)
+            let catalog = try source.open(globals)
             defer { catalog.close() }
             let query = ProjectQuery(
                 filter: try filters.filter(catalog), fields: try fields(), sort: try sortOrder(), limit: limit,

@@ -19,6 +19,7 @@ extension StocktakeCommand {
                 """)
 
         @OptionGroup var globals: GlobalOptions
+        @OptionGroup var source: FromFileOptions
         @OptionGroup var filters: FilterOptions
         @OptionGroup var permissions: OutputModeOptions
 
@@ -29,9 +30,9 @@ extension StocktakeCommand {
         var out: String = "-"
 
         func execute() throws {
-            let target = try globals.checkedOutputs([(.out, out)])[0]
+            let target = try globals.checkedOutputs([(.out, out)], inputs: source.inputs)[0]
             let mode = try permissions.mode(for: target)
-            let catalog = try globals.open(.read)
+            let catalog = try source.open(globals)
             defer { catalog.close() }
             let filter = try filters.filter(catalog)
             let report = try StocktakingReport(catalog: catalog, filter: filter, scope: filters.scope)

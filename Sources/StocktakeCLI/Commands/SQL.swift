@@ -30,6 +30,7 @@ extension StocktakeCommand {
                 """)
 
         @OptionGroup var globals: GlobalOptions
+        @OptionGroup var source: FromFileOptions
         @OptionGroup var output: OutputOptions
 
         @Argument(help: ArgumentHelp("The SQL statement, or - to read it from standard input.", valueName: "sql"))
@@ -70,7 +71,7 @@ extension StocktakeCommand {
                 : statement
             // Before the first connection opens, or the cap cannot take effect.
             ReadOnlySQL.limitProcessMemory()
-            let catalog = try globals.open(.read, snapshot: false)  // one statement is one snapshot; VACUUM must be refused by the authorizer, not by an open transaction
+            let catalog = try source.open(globals, snapshot: false)  // one statement is one snapshot; VACUUM must be refused by the authorizer, not by an open transaction
             defer { catalog.close() }
             let runner = ReadOnlySQL(catalog: catalog)
             var printer: RowWriter?

@@ -31,6 +31,7 @@ extension StocktakeCommand {
                 """)
 
         @OptionGroup var globals: GlobalOptions
+        @OptionGroup var source: FromFileOptions
 
         @Argument(help: ArgumentHelp("The project's external id.", valueName: "external-id"))
         var externalID: String
@@ -39,7 +40,7 @@ extension StocktakeCommand {
         var format: Format = .table
 
         func execute() throws {
-            let catalog = try globals.open(.read)
+            let catalog = try source.open(globals)
             defer { catalog.close() }
             guard let details = try ProjectDetails.load(externalID: externalID, from: catalog) else {
                 throw ProjectNotFound(externalID: externalID)

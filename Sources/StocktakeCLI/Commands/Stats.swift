@@ -21,6 +21,7 @@ extension StocktakeCommand {
                 """)
 
         @OptionGroup var globals: GlobalOptions
+        @OptionGroup var source: FromFileOptions
         @OptionGroup var filters: FilterOptions
         @OptionGroup var output: OutputOptions
 
@@ -49,7 +50,7 @@ extension StocktakeCommand {
         }
 
         func execute() throws {
-            let catalog = try globals.open(.read)
+            let catalog = try source.open(globals)
             defer { catalog.close() }
             let filter = try filters.filter(catalog)
             let statistics = Statistics(catalog: catalog)

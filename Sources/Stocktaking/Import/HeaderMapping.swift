@@ -132,6 +132,17 @@ public struct HeaderMatcher<Field: Hashable & Sendable & RawRepresentable>: Send
             sourceNames: header, fieldBySourceIndex: fields, sourceIndexByField: indexByField, rejectsErrorColumn: rejectsErrorColumn)
     }
 
+    /// How each column of `mapping` found its field: by the field's name, an alias or `--map`.
+    public func sourceColumns(of mapping: HeaderMapping<Field>, userMappings: [String: String]) -> [ImportSummary.SourceColumn] {
+        let mapped = Set(userMappings.keys.map(Self.key))
+        return zip(mapping.sourceNames, mapping.fieldBySourceIndex).map { name, field in
+            let key = Self.key(name)
+            let match: ImportSummary.SourceColumn.Match =
+                if field == nil { .unknown } else if mapped.contains(key) { .map } else if key == Self.key(field!.rawValue) { .name } else { .alias }
+            return ImportSummary.SourceColumn(name: name, field: field?.rawValue, match: match)
+        }
+    }
+
     /// The name of the column `RejectsWriter` adds.
     static var rejectsErrorKey: String { "error" }
 }

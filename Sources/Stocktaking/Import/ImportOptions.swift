@@ -38,6 +38,8 @@ public struct ImportOptions: Sendable {
     public var headerRow: Int?
     /// What a workbook may inflate to before it is refused as a zip bomb.
     public var zipLimits = ZipLimits()
+    /// Count the empty cells of each source column, for `ImportSummary.sourceColumns` (`inspect`).
+    public var countsEmptyCells = false
 
     public init() {}
 
@@ -84,8 +86,31 @@ public struct ImportSummary: Sendable, Equatable {
     public var sheet: String?
     public var nonEmptySheetCount = 0
     public var sheetChosen = false
+    /// The header as read: each source column and the field it feeds.
+    public var sourceColumns: [SourceColumn] = []
 
     public init() {}
+
+    /// One column of the file's header.
+    public struct SourceColumn: Sendable, Equatable {
+        /// How the column's name found its field.
+        public enum Match: String, Sendable {
+            /// The field's own name (ignoring case, spaces and punctuation).
+            case name
+            /// One of the field's built-in aliases (`Project Title` for title).
+            case alias
+            /// A `--map "Header=field"` of the user's.
+            case map
+            /// No field: an unknown column, skipped (`--ignore-unknown-columns`), or a rejects file's `error` column.
+            case unknown
+        }
+
+        public var name: String
+        public var field: String?
+        public var match: Match
+        /// Rows whose cell in this column is empty; nil unless counted (`ImportOptions.countsEmptyCells`).
+        public var emptyCells: Int?
+    }
 }
 
 /// Progress while importing, for a progress bar.

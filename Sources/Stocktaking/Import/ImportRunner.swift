@@ -127,6 +127,7 @@ final class ImportRunner<Handler: ImportRowHandler> {
 
         // The header decides everything else; a bad one stops the import before any row is read.
         let (header, mapping) = try readHeader(records, report: report, displayName: displayName)
+        summary.sourceColumns = handler.matcher.sourceColumns(of: mapping, userMappings: options.columnMappings)
         records.headerMapped(identifierColumn: Handler.Field(rawValue: "external_id").flatMap { mapping.index(of: $0) })
         let rejects = try options.skipInvalid ? options.rejectsPath.map {
             try RejectsWriter(path: $0, header: header.fields, errorColumn: mapping.rejectsErrorColumn, format: records.rejectsFormat)
@@ -310,7 +311,7 @@ final class ImportRunner<Handler: ImportRowHandler> {
             try handler.begin(mapping: mapping, batchID: batchID, now: now)
             Self.startReading(
                 records, headerCount: header.fields.count, preparer: handler.makePreparer(mapping: mapping),
-                keepFields: rejects != nil, pipe: pipe)
+                keepFields: rejects != nil, countsEmptyCells: options.countsEmptyCells, pipe: pipe)
             producerStarted = true
             var writing = true
             var sha256: String?
@@ -328,10 +329,15 @@ final class ImportRunner<Handler: ImportRowHandler> {
                     case .structuralFailure(let problem):
                         try log.note(problem)
                         throw StoppedReading(line: problem.line, inSheet: problem.cell != nil)
-                    case .end(let warnings, let unlisted, let digest):
+                    case .end(let warnings, let unlisted, let digest, let emptyCells):
                         for warning in warnings { try log.note(warning) }
                         log.warnings += unlisted
                         sha256 = digest
+                        if let emptyCells {
+                            for (index, count) in emptyCells.enumerated() where index < summary.sourceColumns.count {
+                                summary.sourceColumns[index].emptyCells = count
+                            }
+                        }
                         break reading
                     case .row(let line, let rowFields, .invalid(let problems, let key)):
                         let more = try key.map { try handler.databaseProblems(inRejectedRowWithKey: $0, line: line) } ?? []
@@ -386,7 +392,8 @@ final class ImportRunner<Handler: ImportRowHandler> {
     /// Starts the reading thread: it owns the record source from here on, and hands prepared rows
     /// to this thread through `pipe`.
     private static func startReading<Preparer: RowPreparer>(
-        _ records: any RecordSource, headerCount: Int, preparer: Preparer, keepFields: Bool, pipe: RowPipe<Preparer.Value>
+        _ records: any RecordSource, headerCount: Int, preparer: Preparer, keepFields: Bool, countsEmptyCells: Bool,
+        pipe: RowPipe<Preparer.Value>
     ) {
         let owned = Handoff(value: (records, preparer))
         startThread(stackSize: 8 << 20) {
@@ -395,6 +402,7 @@ final class ImportRunner<Handler: ImportRowHandler> {
             var chunk: [PipeItem<Preparer.Value>] = []
             chunk.reserveCapacity(chunkSize)
             var encodingAnnounced = false
+            var emptyCells = countsEmptyCells ? [Int](repeating: 0, count: headerCount) : nil
             while true {
                 let record: SourceRecord
                 do throws(RecordSourceFailure) {
@@ -414,6 +422,9 @@ final class ImportRunner<Handler: ImportRowHandler> {
                 }
                 // A blank line carries no data (a trailing empty line is common in Excel exports).
                 if record.fields.count == 1 && record.fields[0].isEmpty && headerCount > 1 { continue }
+                if emptyCells != nil {
+                    for (index, field) in record.fields.prefix(headerCount).enumerated() where field.isEmpty { emptyCells![index] += 1 }
+                }
                 let prepared: PreparedRow<Preparer.Value>
                 if record.fields.count != headerCount {
                     prepared = .invalid([ImportProblem(
@@ -441,7 +452,7 @@ final class ImportRunner<Handler: ImportRowHandler> {
                 }
             }
             let warnings = records.endOfInputWarnings()
-            chunk.append(.end(warnings: warnings.listed, unlistedWarnings: warnings.unlisted, sha256: records.contentDigest()))
+            chunk.append(.end(warnings: warnings.listed, unlistedWarnings: warnings.unlisted, sha256: records.contentDigest(), emptyCells: emptyCells))
             _ = pipe.put(chunk, bytesRead: records.bytesConsumed)
         }
     }

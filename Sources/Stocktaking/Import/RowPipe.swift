@@ -19,8 +19,9 @@ enum PipeItem<Value: Sendable>: Sendable {
     case encodingDetected(DetectedEncoding)
     /// The file's structure broke; nothing after this point can be trusted.
     case structuralFailure(ImportProblem)
-    /// The input ended: its warnings (a capped list and how many more) and its SHA-256.
-    case end(warnings: [ImportProblem], unlistedWarnings: Int, sha256: String)
+    /// The input ended: its warnings (a capped list and how many more), its SHA-256, and the empty
+    /// cells of each source column when they were counted (`ImportOptions.countsEmptyCells`).
+    case end(warnings: [ImportProblem], unlistedWarnings: Int, sha256: String, emptyCells: [Int]?)
 }
 
 /// A bounded queue of row chunks between the reading thread and the writing thread.

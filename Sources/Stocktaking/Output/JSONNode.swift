@@ -1,3 +1,5 @@
+import FoundationEssentials
+
 /// A JSON document with keys in the order given: `show --format json`, and the small JSON files
 /// (manifests, sidecars, reports). Records (export, `--format json`) stream through
 /// `JSONRecordEncoder` instead; both write strings and numbers with `JSONText`.
@@ -80,6 +82,22 @@ public indirect enum JSONNode: Sendable {
             JSONText.appendString(member.0, to: &buffer)
             buffer.append(UInt8(ascii: ":"))
             member.1.appendCompact(to: &buffer)
+        }
+    }
+}
+
+extension JSONNode {
+    /// One query result value as `find --format json` writes it: lists as arrays of strings,
+    /// numbers lists as arrays of numbers, a BLOB as base64 text.
+    public init(_ value: QueryValue) {
+        switch value {
+        case .null: self = .null
+        case .integer(let integer): self = .integer(integer)
+        case .real(let real): self = .real(real)
+        case .text(let text): self = .string(text)
+        case .blob(let bytes): self = .string(Data(bytes).base64EncodedString())
+        case .list(let items): self = .array(items.map(JSONNode.string))
+        case .numbers(let items): self = .array(items.map { .integer(Int64($0)) })
         }
     }
 }

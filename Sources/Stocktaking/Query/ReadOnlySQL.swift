@@ -78,10 +78,13 @@ public struct ReadOnlySQL {
     let database: Database
 
     /// Installs the authorizer on `catalog`'s connection, which must be read-only
-    /// (`Catalog(path:access: .read)`). Create one per connection.
+    /// (`Catalog(path:access: .read)`), or a loaded file's temporary catalog, which `LoadedFile`
+    /// makes query-only once the file is in. Create one per connection.
     public init(catalog: Catalog) {
-        guard case .readOnly = catalog.database.mode else {
-            preconditionFailure("ReadOnlySQL needs a catalog opened with access .read")
+        switch catalog.database.mode {
+        case .readOnly: break
+        case .temporary where catalog.database.isQueryOnly: break
+        default: preconditionFailure("ReadOnlySQL needs a catalog opened with access .read, or a query-only temporary one")
         }
         database = catalog.database
         database.restrictToReadingStatements()

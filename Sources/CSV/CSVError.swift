@@ -15,6 +15,8 @@ public struct CSVError: Error, Sendable, Hashable, CustomStringConvertible {
         case invalidUTF8(byteOffset: Int)
         /// Unpaired UTF-16 surrogate or a truncated code unit at `byteOffset` of the field's UTF-8 value.
         case invalidUTF16(byteOffset: Int)
+        /// `--encoding auto` found that the input is not in the encoding it chose, at this byte.
+        case encodingNotRecognised(EncodingRefusal)
         /// UTF-16 byte order mark at the start of input read as UTF-8.
         case utf16ByteOrderMark(littleEndian: Bool)
         /// A field longer than `limit` bytes.
@@ -30,12 +32,16 @@ public struct CSVError: Error, Sendable, Hashable, CustomStringConvertible {
     public var fieldIndex: Int?
     /// At most about 40 characters around the offending value, escaped for display.
     public var excerpt: String?
+    /// For invalid UTF-8: what the field's bytes look like, when that says what to do
+    /// (`.windows1252`, `.windows1251`, or `.mixedUTF8` when the input also holds valid UTF-8).
+    public var looksLike: EncodingGuess?
 
-    public init(kind: Kind, line: Int, fieldIndex: Int? = nil, excerpt: String? = nil) {
+    public init(kind: Kind, line: Int, fieldIndex: Int? = nil, excerpt: String? = nil, looksLike: EncodingGuess? = nil) {
         self.kind = kind
         self.line = line
         self.fieldIndex = fieldIndex
         self.excerpt = excerpt
+        self.looksLike = looksLike
     }
 
     public var description: String {
@@ -53,7 +59,19 @@ public struct CSVError: Error, Sendable, Hashable, CustomStringConvertible {
         case .nulByte:
             return "\(place)the input contains a NUL byte, which is not allowed in CSV text; the file may be binary or UTF-16 (try --encoding utf-16)."
         case .invalidUTF8(let offset):
-            return "\(place)invalid UTF-8 at byte \(offset + 1) of the field\(near); use --encoding windows-1252 if the file came from Excel, or --replace-invalid."
+            let what = "\(place)invalid UTF-8 at byte \(offset + 1) of the field\(near)"
+            switch looksLike {
+            case .windows1252?: return what + "; looks like windows-1252: add --encoding windows-1252."
+            case .windows1251?: return what + "; looks like Cyrillic windows-1251: add --encoding windows-1251."
+            case .mixedUTF8?: return what + "; the file also holds valid UTF-8, so this is a stray byte: correct it, or use --replace-invalid."
+            default: return what + "; use --encoding windows-1252 if the file came from Excel, or --replace-invalid."
+            }
+        case .encodingNotRecognised(.mixedUTF8):
+            return "\(place)the file mixes valid UTF-8 with bytes that are not UTF-8\(near), so no encoding reads all of it (--encoding auto); correct the stray bytes, or use --encoding utf-8 --replace-invalid."
+        case .encodingNotRecognised(.cyrillic):
+            return "\(place)the bytes look like Cyrillic text in windows-1251, not windows-1252\(near) (--encoding auto); use --encoding windows-1251."
+        case .encodingNotRecognised(.notWindows1252):
+            return "\(place)the bytes are neither UTF-8 nor plausible windows-1252 text\(near) (--encoding auto); save the file as \"CSV UTF-8\", or name its encoding with --encoding."
         case .invalidUTF16(let offset):
             return "\(place)invalid UTF-16 (an unpaired surrogate or a truncated code unit) at byte \(offset + 1) of the field\(near); use --replace-invalid to substitute U+FFFD."
         case .utf16ByteOrderMark(let littleEndian):

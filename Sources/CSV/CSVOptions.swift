@@ -16,6 +16,9 @@ public struct CSVDialect: Sendable, Hashable {
 public enum TextEncoding: String, Sendable, CaseIterable {
     case utf8 = "utf-8"
     case windows1252 = "windows-1252"
+    /// Cyrillic. Byte 0x98, undefined, reads as U+0098 (a C1 control), as windows-1252's undefined
+    /// bytes do (the WHATWG Encoding Standard's decoders).
+    case windows1251 = "windows-1251"
     case latin1
     /// UTF-16 with the byte order taken from the BOM; little-endian when there is none.
     case utf16 = "utf-16"
@@ -23,12 +26,13 @@ public enum TextEncoding: String, Sendable, CaseIterable {
     case utf16BE = "utf-16be"
 
     /// Parses a user-supplied encoding name, case-insensitively:
-    /// `utf8`, `utf-8`, `cp1252`, `windows-1252`, `latin1`, `latin-1`, `iso-8859-1`,
+    /// `utf8`, `utf-8`, `cp1252`, `windows-1252`, `cp1251`, `windows-1251`, `latin1`, `latin-1`, `iso-8859-1`,
     /// `utf16`, `utf-16`, `utf-16le`, `utf-16be` (and `utf16le`, `utf16be`).
     public init?(name: String) {
         switch String(name.lowercased().map { $0 == "_" ? "-" : $0 }) {
         case "utf8", "utf-8": self = .utf8
         case "cp1252", "windows-1252", "windows1252": self = .windows1252
+        case "cp1251", "windows-1251", "windows1251": self = .windows1251
         case "latin1", "latin-1", "iso-8859-1", "iso8859-1": self = .latin1
         case "utf16", "utf-16": self = .utf16
         case "utf-16le", "utf16le": self = .utf16LE
@@ -43,6 +47,14 @@ public struct CSVReaderOptions: Sendable {
     /// `nil` means strict UTF-8; a UTF-16 byte order mark at the start is then reported as an error
     /// that names the `--encoding` to use. A UTF-8 BOM is always dropped in UTF-8 mode.
     public var encoding: TextEncoding?
+    /// `--encoding auto`: recognise the encoding instead (then `encoding` is not used). A UTF-8 or
+    /// UTF-16 byte order mark decides; otherwise the input is passed through while it is ASCII, and
+    /// at the first byte above 0x7F the next `EncodingDetector.window` bytes choose UTF-8 (valid
+    /// multi-byte sequences) or windows-1252. Every later byte is checked against the choice: an
+    /// invalid byte after UTF-8 was chosen, or after windows-1252 was chosen a UTF-8 sequence, a
+    /// Cyrillic-looking word or a byte that is not plausible windows-1252, is an error naming its
+    /// line (`CSVError.Kind.encodingNotRecognised`): the reader never returns mojibake.
+    public var detectsEncoding: Bool
     /// Replace invalid input (bad UTF-8, unpaired UTF-16 surrogates) with U+FFFD instead of failing;
     /// the affected lines are listed in `CSVReader.replacedInvalidLines`.
     public var replaceInvalid: Bool
@@ -57,8 +69,10 @@ public struct CSVReaderOptions: Sendable {
         encoding: TextEncoding? = nil,
         replaceInvalid: Bool = false,
         maxFieldBytes: Int = 16 << 20,
-        chunkSize: Int = 1 << 20
+        chunkSize: Int = 1 << 20,
+        detectsEncoding: Bool = false
     ) {
+        self.detectsEncoding = detectsEncoding
         self.dialect = dialect
         self.encoding = encoding
         self.replaceInvalid = replaceInvalid

@@ -20,13 +20,9 @@ public final class CSVReader<Source: ByteSource> {
     private let core: CSVParserCore
 
     public init(source: Source, options: CSVReaderOptions = CSVReaderOptions()) {
-        let decoder = InputDecoder(source: source, encoding: options.encoding, chunkSize: options.chunkSize)
-        let utf16: Bool
-        switch options.encoding {
-        case .utf16?, .utf16LE?, .utf16BE?: utf16 = true
-        default: utf16 = false
-        }
-        core = CSVParserCore(input: decoder, options: options, invalidIsUTF16: utf16)
+        let decoder = InputDecoder(
+            source: source, encoding: options.encoding, detects: options.detectsEncoding, chunkSize: options.chunkSize)
+        core = CSVParserCore(input: decoder, options: options)
     }
 
     /// The next record, or nil at the end of input.
@@ -50,6 +46,10 @@ public final class CSVReader<Source: ByteSource> {
     /// order), and whether it started with a byte order mark: what a file written back for the
     /// same person (rejects) should use.
     public var inputEncoding: (encoding: TextEncoding, byteOrderMark: Bool) { core.input.encodingInUse }
+
+    /// With `detectsEncoding`: the encoding chosen, once it is (a byte order mark at the start, the
+    /// first byte above 0x7F, or the end of an input that had none); nil before, and without detection.
+    public var detectedEncoding: DetectedEncoding? { core.input.detected }
 }
 
 /// The non-generic parser, so the hot loop is compiled once, here, whatever the source type.
@@ -60,7 +60,6 @@ final class CSVParserCore {
     private let delimiter: UInt8
     private let replaceInvalid: Bool
     private let maxFieldBytes: Int
-    private let invalidIsUTF16: Bool
     private let minFree: Int
 
     // Decoded UTF-8 input lives in buffer[0..<end]; the current field starts at fieldStart, the scan is at pos.
@@ -92,8 +91,11 @@ final class CSVParserCore {
     /// (a rejects file) can end its lines the same way. Nil until a record ends with a line break.
     private(set) var firstLineEnding: [UInt8]?
     private var lastReplacedLine = 0
+    /// A field held valid UTF-8 beyond ASCII: an invalid byte later is a stray one in a UTF-8 file,
+    /// not a sign of another encoding.
+    private var sawMultiByteUTF8 = false
 
-    init(input: any UTF8Input, options: CSVReaderOptions, invalidIsUTF16: Bool) {
+    init(input: any UTF8Input, options: CSVReaderOptions) {
         let d = options.dialect.delimiter
         precondition(
             d != ASCII.quote && d != ASCII.cr && d != ASCII.lf && d != ASCII.nul,
@@ -103,7 +105,6 @@ final class CSVParserCore {
         delimiter = d
         replaceInvalid = options.replaceInvalid
         maxFieldBytes = options.maxFieldBytes
-        self.invalidIsUTF16 = invalidIsUTF16
         minFree = max(options.chunkSize * input.expansion, 64)
         capacity = minFree + 64 * 1024
         buffer = .allocate(capacity: capacity)
@@ -357,8 +358,9 @@ final class CSVParserCore {
         // Strict validation without the generic (unspecialised) String(validating:as:):
         // ASCII is checked 8 bytes at a time; anything else goes through our own validator, after
         // which String(decoding:as:) cannot substitute anything.
-        if !UTF8Scan.isASCII(bytes), UTF8Scan.firstInvalid(bytes) != nil {
-            return try invalidField(bytes, index: index)
+        if !UTF8Scan.isASCII(bytes) {
+            if UTF8Scan.firstInvalid(bytes) != nil { return try invalidField(bytes, index: index) }
+            sawMultiByteUTF8 = true
         }
         return String(decoding: bytes, as: UTF8.self)
     }
@@ -384,18 +386,38 @@ final class CSVParserCore {
     }
 
     /// Slow path: the field is not valid UTF-8. Either throws naming the first bad byte, or
-    /// (with replaceInvalid) records the affected lines and decodes with U+FFFD.
+    /// (with replaceInvalid) records the affected lines and decodes with U+FFFD. Encoding detection
+    /// that found the input is not what it chose always throws: `--replace-invalid` is for stray
+    /// bytes, not for a wrong guess; a stray byte in a file `auto` read as UTF-8 throws without it.
     private func invalidField(_ bytes: UnsafeBufferPointer<UInt8>, index: Int) throws(CSVError) -> String {
-        let offsets = UTF8Scan.invalidOffsets(bytes, limit: replaceInvalid ? .max : 1)
+        let refusal = input.refusal ?? (input.detectedUTF8 && !replaceInvalid ? .mixedUTF8 : nil)
+        let offsets = UTF8Scan.invalidOffsets(bytes, limit: replaceInvalid && refusal == nil ? .max : 1)
         guard let first = offsets.first else { return String(decoding: bytes, as: UTF8.self) }
-        if !replaceInvalid {
+        if !replaceInvalid || refusal != nil {
             let badLine = fieldStartLine + UTF8Scan.lineBreaks(bytes, before: first)
-            let kind: CSVError.Kind = invalidIsUTF16 ? .invalidUTF16(byteOffset: first) : .invalidUTF8(byteOffset: first)
+            var kind: CSVError.Kind
+            var looksLike: EncodingGuess?
+            switch input.encodingInUse.encoding {
+            case .utf16, .utf16LE, .utf16BE: kind = .invalidUTF16(byteOffset: first)
+            default:
+                kind = .invalidUTF8(byteOffset: first)
+                // Cyrillic evidence in the field wins over valid UTF-8 elsewhere (windows-1251 has
+                // byte pairs that are valid UTF-8: "Ні" is CD B3).
+                var guess = EncodingDetector.guess(bytes)
+                if sawMultiByteUTF8 && guess == .windows1252 { guess = .mixedUTF8 }
+                if [.mixedUTF8, .windows1251, .windows1252].contains(guess) { looksLike = guess }
+            }
+            if let refusal {
+                kind = .encodingNotRecognised(refusal)
+                looksLike = nil
+            }
+            // The 0xFF that marks where detection refused is not part of the input: leave it out.
+            let marker = input.refusal != nil ? 1 : 0
             let from = max(0, first - 25)
-            let excerpt = displayExcerpt(
-                UnsafeBufferPointer(rebasing: bytes[from..<min(bytes.count, first + 15)]),
-                cutAtStart: from > 0)
-            throw CSVError(kind: kind, line: badLine, fieldIndex: index, excerpt: excerpt)
+            var context = Array(bytes[from..<first])
+            context += bytes[min(bytes.count, first + marker)..<min(bytes.count, first + 15)]
+            let excerpt = context.withUnsafeBufferPointer { displayExcerpt($0, cutAtStart: from > 0) }
+            throw CSVError(kind: kind, line: badLine, fieldIndex: index, excerpt: excerpt, looksLike: looksLike)
         }
         var counted = 0
         var breaks = 0

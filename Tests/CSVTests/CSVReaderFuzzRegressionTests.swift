@@ -32,6 +32,10 @@ import TestSupport
         #expect(setup.options.chunkSize == 1)
         #expect(setup.maxReadSize == 4)
         #expect(setup.payload == Array("a;b".utf8))
+        // Byte 1 = 0x10: windows-1251; 0x40: --encoding auto, whatever the low bits say.
+        #expect(FuzzedReaderSetup([0, 0x10]).options.encoding == .windows1251)
+        #expect(FuzzedReaderSetup([0, 0x43]).options.detectsEncoding)
+        #expect(!FuzzedReaderSetup([0, 0x03]).options.detectsEncoding)
         // A short input is padded with zero bytes: comma, strict UTF-8 detection, default limits.
         let empty = FuzzedReaderSetup([])
         #expect(empty.options.dialect.delimiter == UInt8(ascii: ","))

@@ -11,6 +11,8 @@ struct ReadResult: Equatable {
     var error: CSVError?
     var replacedLines: [Int] = []
     var bytesConsumed = 0
+    /// `detectsEncoding`: what the reader chose.
+    var detected: DetectedEncoding?
 
     var fields: [[String]] { records.map(\.fields) }
     var lines: [Int] { records.map(\.line) }
@@ -29,11 +31,11 @@ struct ErrorPosition: Equatable {
 
 func read(
     _ bytes: [UInt8], chunk: Int = 1 << 20, encoding: TextEncoding? = nil, replaceInvalid: Bool = false,
-    delimiter: UInt8 = UInt8(ascii: ","), maxFieldBytes: Int = 16 << 20
+    delimiter: UInt8 = UInt8(ascii: ","), maxFieldBytes: Int = 16 << 20, detectsEncoding: Bool = false
 ) -> ReadResult {
     let options = CSVReaderOptions(
         dialect: CSVDialect(delimiter: delimiter), encoding: encoding, replaceInvalid: replaceInvalid,
-        maxFieldBytes: maxFieldBytes, chunkSize: chunk)
+        maxFieldBytes: maxFieldBytes, chunkSize: chunk, detectsEncoding: detectsEncoding)
     let reader = CSVReader(source: MemoryByteSource(bytes, maxReadSize: chunk), options: options)
     var result = ReadResult()
     do {
@@ -52,6 +54,7 @@ func read(
     }
     result.replacedLines = reader.replacedInvalidLines
     result.bytesConsumed = reader.bytesConsumed
+    result.detected = reader.detectedEncoding
     return result
 }
 

@@ -125,6 +125,9 @@ extension StocktakeCommand {
                 if summary.delimiterDetected && summary.delimiter != UInt8(ascii: ",") {
                     line += " [" + FileReadingOptions.delimiterName(summary.delimiter) + "-separated, recognised from the header]"
                 }
+                if let detected = summary.detectedEncoding {
+                    line += " [" + FileReadingOptions.encodingNote(detected) + ", recognised from the content]"
+                }
                 if let sheet = summary.sheet, !summary.sheetChosen, summary.nonEmptySheetCount > 1 {
                     line += " [sheet \(TerminalText.quoted(sheet)), the first of \(summary.nonEmptySheetCount) sheets with values; choose with --sheet]"
                 }

@@ -101,6 +101,7 @@ extension StocktakeCommand {
             } else {
                 format += ", " + FileReadingOptions.delimiterName(summary.delimiter) + "-separated"
                 if summary.delimiterDetected { format += " (recognised from the header)" }
+                if let detected = summary.detectedEncoding { format += ", " + FileReadingOptions.encodingNote(detected) + " (recognised from the content)" }
             }
             line("file     \(safe(displayName)): \(format)")
             let valid = summary.rows - summary.counts.rejected

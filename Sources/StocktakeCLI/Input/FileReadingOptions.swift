@@ -12,8 +12,8 @@ struct FileReadingOptions: ParsableArguments {
     @Flag(help: "The file is tab-separated (same as --delimiter '\\t').")
     var tsv = false
 
-    @Option(help: ArgumentHelp("Input encoding: utf-8 (default), windows-1252, latin1, utf-16, utf-16le, utf-16be.", valueName: "name"),
-            completion: .list(TextEncoding.allCases.map(\.rawValue)))
+    @Option(help: ArgumentHelp("Input encoding: utf-8 (default), windows-1252, windows-1251, latin1, utf-16, utf-16le, utf-16be, or auto to recognise UTF-8, a byte order mark or windows-1252.", valueName: "name"),
+            completion: .list(TextEncoding.allCases.map(\.rawValue) + ["auto"]))
     var encoding: String?
 
     @Flag(help: "Replace invalid UTF-8 with U+FFFD instead of rejecting the file; affected lines are listed as warnings.")
@@ -56,8 +56,8 @@ struct FileReadingOptions: ParsableArguments {
     static let defaultFieldSize = 16
 
     func validate() throws {
-        if let encoding, TextEncoding(name: encoding) == nil {
-            throw ValidationError("unknown encoding \(TerminalText.quoted(encoding)); use one of: " + TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))
+        if let encoding, TextEncoding(name: encoding) == nil, encoding.lowercased() != "auto" {
+            throw ValidationError("unknown encoding \(TerminalText.quoted(encoding)); use one of: " + (TextEncoding.allCases.map(\.rawValue) + ["auto"]).joined(separator: ", "))
         }
         if let delimiter, Self.delimiterByte(delimiter) == nil {
             throw ValidationError("--delimiter must be one ASCII character (or \\t), got \(TerminalText.quoted(delimiter))")
@@ -97,6 +97,7 @@ struct FileReadingOptions: ParsableArguments {
         options.reader.dialect = CSVDialect(delimiter: tsv ? UInt8(ascii: "\t") : delimiter.flatMap(Self.delimiterByte) ?? UInt8(ascii: ","))
         options.detectsDelimiter = !tsv && delimiter == nil
         options.reader.encoding = encoding.flatMap(TextEncoding.init(name:))
+        options.reader.detectsEncoding = encoding?.lowercased() == "auto"
         options.reader.replaceInvalid = replaceInvalid
         options.reader.maxFieldBytes = (maxFieldSize ?? Self.defaultFieldSize) << 20
         options.values.dateOrder = dateFormat.flatMap { DateOrder(rawValue: $0.uppercased()) } ?? .iso
@@ -122,6 +123,12 @@ struct FileReadingOptions: ParsableArguments {
         case UInt8(ascii: ","): "comma"
         default: "'" + String(UnicodeScalar(delimiter)) + "'"
         }
+    }
+
+    /// `encoding windows-1252`, `encoding utf-8 (byte order mark)`, `encoding utf-8 (ASCII only)`.
+    static func encodingNote(_ detected: DetectedEncoding) -> String {
+        "encoding " + detected.encoding.rawValue
+            + (detected.byteOrderMark ? " (byte order mark)" : detected.asciiOnly ? " (ASCII only)" : "")
     }
 
     static func delimiterByte(_ text: String) -> UInt8? {

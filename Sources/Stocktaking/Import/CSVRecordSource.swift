@@ -6,6 +6,7 @@ final class CSVRecordSource<Base: ByteSource>: RecordSource {
     private let hashing: HashingByteSource<Base>
     private let reader: CSVReader<HashingByteSource<Base>>
     private let delimiter: UInt8
+    private let detectsEncoding: Bool
     /// Names the column of a structural error once the header is known.
     private var headerNames: [String]?
 
@@ -13,6 +14,7 @@ final class CSVRecordSource<Base: ByteSource>: RecordSource {
         hashing = HashingByteSource(base: source)
         reader = CSVReader(source: hashing, options: options)
         delimiter = options.dialect.delimiter
+        detectsEncoding = options.detectsEncoding
     }
 
     /// Opens `peeking` (whose first bytes were looked at) as CSV: a binary container is refused with
@@ -65,10 +67,14 @@ final class CSVRecordSource<Base: ByteSource>: RecordSource {
 
     var rejectsFormat: RejectsFormat {
         let input = reader.inputEncoding
+        // `auto` has seen only ASCII so far: write ASCII until it chooses (`detectedEncoding`).
+        let undetermined = detectsEncoding && reader.detectedEncoding == nil
         return RejectsFormat(
             delimiter: delimiter, lineEnding: reader.firstLineEnding ?? [13, 10],
-            encoder: OutputEncoder(encoding: input.encoding, byteOrderMark: input.byteOrderMark))
+            encoder: OutputEncoder(encoding: input.encoding, byteOrderMark: input.byteOrderMark, asciiOnly: undetermined))
     }
+
+    var detectedEncoding: DetectedEncoding? { reader.detectedEncoding }
 
     /// When a header did not map because it was split on the wrong character: which one to name.
     func headerHint(_ header: [String]) -> String? {
@@ -78,6 +84,16 @@ final class CSVRecordSource<Base: ByteSource>: RecordSource {
             return "the header was split on \(InputSniffer.name(of: delimiter)); if the file is separated by \(InputSniffer.name(of: candidate)), pass --delimiter \(shown)"
         }
         return nil
+    }
+
+    /// What to do about invalid UTF-8, sharpened by what the field's bytes look like.
+    static func invalidUTF8Suggestion(_ looksLike: EncodingGuess?) -> String {
+        switch looksLike {
+        case .windows1252?: "looks like windows-1252: add --encoding windows-1252"
+        case .windows1251?: "looks like Cyrillic windows-1251: add --encoding windows-1251"
+        case .mixedUTF8?: "the file also holds valid UTF-8, so this is a stray byte: correct it, or use --replace-invalid to substitute U+FFFD"
+        default: "if the file came from Excel use --encoding windows-1252, or --replace-invalid to substitute U+FFFD"
+        }
     }
 
     /// A structural CSV error as a located problem: line, column by name, excerpt, what and a suggestion.
@@ -95,7 +111,16 @@ final class CSVRecordSource<Base: ByteSource>: RecordSource {
         case .nulByte:
             ("the input contains a NUL byte", "the file may be binary or UTF-16; try --encoding utf-16")
         case .invalidUTF8(let offset):
-            ("invalid UTF-8 at byte \(offset + 1) of the field", "if the file came from Excel use --encoding windows-1252, or --replace-invalid to substitute U+FFFD")
+            ("invalid UTF-8 at byte \(offset + 1) of the field", invalidUTF8Suggestion(error.looksLike))
+        case .encodingNotRecognised(.mixedUTF8):
+            ("the file mixes valid UTF-8 with bytes that are not UTF-8, so --encoding auto cannot read it as one encoding",
+             "correct the stray bytes, or use --encoding utf-8 --replace-invalid to substitute U+FFFD for them")
+        case .encodingNotRecognised(.cyrillic):
+            ("the bytes look like Cyrillic text in windows-1251, not windows-1252, which is all --encoding auto recognises besides UTF-8",
+             "use --encoding windows-1251")
+        case .encodingNotRecognised(.notWindows1252):
+            ("the bytes are neither UTF-8 nor plausible windows-1252 text (--encoding auto)",
+             "save the file as \"CSV UTF-8\" (File › Save As), or name its encoding with --encoding")
         case .invalidUTF16:
             ("invalid UTF-16 (an unpaired surrogate)", "check --encoding, or use --replace-invalid")
         case .utf16ByteOrderMark(let littleEndian):

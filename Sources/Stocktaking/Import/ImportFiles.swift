@@ -50,7 +50,9 @@ final class ImportReportWriter {
 final class RejectsWriter {
     private let file: OutputFile
     private let writer: CSVWriter
-    private let encoder: OutputEncoder
+    /// Replaced when `--encoding auto` chooses the input's encoding after this was created (the
+    /// rows before were ASCII, and so was what was written of them).
+    var encoder: OutputEncoder
     private let errorColumn: Int?
 
     init(path: String, header: [String], errorColumn: Int?, format: RejectsFormat) throws {

@@ -12,6 +12,8 @@ public struct ImportOptions: Sendable {
     /// Recognise the delimiter from the header line (comma, semicolon, tab or pipe) instead of
     /// using `reader.dialect`; off when the user named one (`--delimiter`, `--tsv`).
     public var detectsDelimiter = false
+    /// `--encoding auto` (`reader.detectsEncoding`): the encoding chosen, once it is; recorded with the batch.
+    var detectedEncoding: DetectedEncoding?
     public var values = ValueOptions()
     /// `Source Header` → field, from `--map`.
     public var columnMappings: [String: String] = [:]
@@ -51,7 +53,8 @@ public struct ImportOptions: Sendable {
         func add(_ key: String, _ value: String?) {
             if let value { members.append((key, .string(value))) }
         }
-        add("encoding", reader.encoding?.rawValue)
+        add("encoding", reader.detectsEncoding ? detectedEncoding?.encoding.rawValue ?? "auto" : reader.encoding?.rawValue)
+        add("encoding_detected", reader.detectsEncoding ? "true" : nil)
         add("delimiter", reader.dialect.delimiter == UInt8(ascii: ",") && !detectsDelimiter ? nil : String(UnicodeScalar(reader.dialect.delimiter)))
         add("delimiter_detected", detectsDelimiter ? "true" : nil)
         add("replace_invalid", reader.replaceInvalid ? "true" : nil)
@@ -80,6 +83,8 @@ public struct ImportSummary: Sendable, Equatable {
     /// The field delimiter the file was read with, and whether it was recognised from the header.
     public var delimiter = UInt8(ascii: ",")
     public var delimiterDetected = false
+    /// `--encoding auto`: the encoding it chose (nil without it, and for a workbook).
+    public var detectedEncoding: DetectedEncoding?
     /// For a workbook: the sheet read, and how many visible sheets have values (when none was
     /// chosen and several have, the summary names the one read).
     public var sheet: String?

@@ -323,6 +323,11 @@ final class ImportRunner<Handler: ImportRowHandler> {
                     let outcome: RowOutcome
                     let rowKey: String?
                     switch item {
+                    case .encodingDetected(let detected):
+                        summary.detectedEncoding = detected
+                        options.detectedEncoding = detected
+                        rejects?.encoder = OutputEncoder(encoding: detected.encoding, byteOrderMark: detected.byteOrderMark)
+                        continue
                     case .structuralFailure(let problem):
                         try log.note(problem)
                         throw StoppedReading(line: problem.line, inSheet: problem.cell != nil)
@@ -379,7 +384,10 @@ final class ImportRunner<Handler: ImportRowHandler> {
             summary.warnings = log.warnings
             if log.errors > 0 && !options.skipInvalid { throw RollBack() }
             try handler.finish()
-            try batches.finish(batchID: batchID, counts: summary.counts, now: Timestamp.now(), sha256: sha256)
+            // The options as recorded at the start could not yet say which encoding `auto` chose.
+            try batches.finish(
+                batchID: batchID, counts: summary.counts, now: Timestamp.now(), sha256: sha256,
+                options: options.reader.detectsEncoding ? options.recordedJSON : nil)
             if options.dryRun { throw RollBack() }
         }
     }
@@ -396,11 +404,19 @@ final class ImportRunner<Handler: ImportRowHandler> {
             defer { pipe.producerFinished() }
             var chunk: [PipeItem<Preparer.Value>] = []
             chunk.reserveCapacity(chunkSize)
+            var encodingAnnounced = false
             var emptyCells = countsEmptyCells ? [Int](repeating: 0, count: headerCount) : nil
             while true {
                 let record: SourceRecord
                 do throws(RecordSourceFailure) {
-                    guard let next = try records.next() else { break }
+                    let next = try records.next()
+                    // Before the first row that may hold text beyond ASCII (and at the end, for a
+                    // file that had none): the rejects file is then written in that encoding.
+                    if !encodingAnnounced, let detected = records.detectedEncoding {
+                        chunk.append(.encodingDetected(detected))
+                        encodingAnnounced = true
+                    }
+                    guard let next else { break }
                     record = next
                 } catch {
                     chunk.append(.structuralFailure(error.problem))

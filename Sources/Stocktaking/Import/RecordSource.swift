@@ -51,12 +51,15 @@ protocol RecordSource: AnyObject {
     func describe(in summary: inout ImportSummary)
     /// Which column holds the rows' ids, once the header is mapped (a workbook checks numbers there).
     func headerMapped(identifierColumn: Int?)
+    /// `--encoding auto`: the encoding chosen, once it is; nil before, and for other sources.
+    var detectedEncoding: DetectedEncoding? { get }
 }
 
 extension RecordSource {
     func headerMapped(identifierColumn: Int?) {}
     func problemLocator() -> ProblemLocator? { nil }
     func describe(in summary: inout ImportSummary) {}
+    var detectedEncoding: DetectedEncoding? { nil }
 }
 
 /// Gives a problem located by row and column name the cell reference of a sheet: `Sheet1!C12`,

@@ -1,3 +1,5 @@
+import CSV
+
 /// A row as prepared on the reading thread: validated without the database, or rejected.
 enum PreparedRow<Value: Sendable>: Sendable {
     case valid(Value)
@@ -13,6 +15,8 @@ enum PreparedRow<Value: Sendable>: Sendable {
 enum PipeItem<Value: Sendable>: Sendable {
     /// `fields` travel only when rejected rows must be written back (`--rejects`).
     case row(line: Int, fields: [String]?, PreparedRow<Value>)
+    /// `--encoding auto` chose the input's encoding: rows after this may hold text beyond ASCII.
+    case encodingDetected(DetectedEncoding)
     /// The file's structure broke; nothing after this point can be trusted.
     case structuralFailure(ImportProblem)
     /// The input ended: its warnings (a capped list and how many more), its SHA-256, and the empty

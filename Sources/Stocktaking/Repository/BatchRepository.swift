@@ -61,15 +61,18 @@ public final class BatchRepository {
         public init() {}
     }
 
-    public func finish(batchID: Int64, counts: Counts, now: String, sha256: String? = nil, revertsBatchID: Int64? = nil) throws {
+    /// `options`, when given, replaces those recorded by `begin` (what was only known at the end).
+    public func finish(
+        batchID: Int64, counts: Counts, now: String, sha256: String? = nil, revertsBatchID: Int64? = nil, options: String? = nil
+    ) throws {
         try database.execute(
             """
             UPDATE import_batch SET finished_at = ?, inserted = ?, updated = ?, unchanged = ?, rejected = ?, deleted = ?,
-                reverts_batch_id = ?, sha256 = coalesce(?, sha256) WHERE id = ?
+                reverts_batch_id = ?, sha256 = coalesce(?, sha256), options = coalesce(?, options) WHERE id = ?
             """,
             [.text(now), .integer(Int64(counts.inserted)), .integer(Int64(counts.updated)), .integer(Int64(counts.unchanged)),
              .integer(Int64(counts.rejected)), .integer(Int64(counts.deleted)), revertsBatchID.sqliteValue, sha256.sqliteValue,
-             .integer(batchID)])
+             options.sqliteValue, .integer(batchID)])
         if let revertsBatchID {
             try database.execute("UPDATE import_batch SET reverted_by_batch_id = ? WHERE id = ?", [.integer(batchID), .integer(revertsBatchID)])
         }

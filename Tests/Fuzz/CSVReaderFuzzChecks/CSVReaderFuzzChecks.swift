@@ -35,8 +35,12 @@ public struct FuzzedReaderSetup: Sendable {
             let candidate = head[0] & 0x7F
             if candidate != 0, candidate != UInt8(ascii: "\""), candidate != 0x0A, candidate != 0x0D { delimiter = candidate }
         }
-        // Byte 1: encoding (low three bits) and --replace-invalid (high bit).
-        let encoding = Self.encodings[Int(head[1] & 7)]
+        // Byte 1: encoding (low three bits), windows-1251 instead (bit 4), --encoding auto instead of
+        // either (bit 6), and --replace-invalid (high bit). Bits 4 and 6 came later: no input kept
+        // before them had them set.
+        var encoding = Self.encodings[Int(head[1] & 7)]
+        let detectsEncoding = head[1] & 0x40 != 0
+        if head[1] & 0x10 != 0 { encoding = .windows1251 }
         let replaceInvalid = head[1] & 0x80 != 0
         // Byte 2: maximum field size (low three bits) and chunk size (next three).
         let maxFieldBytes = Self.fieldLimits[Int(head[2] & 7)]
@@ -45,7 +49,7 @@ public struct FuzzedReaderSetup: Sendable {
         maxReadSize = Self.readSizes[Int(head[3]) % Self.readSizes.count]
         options = CSVReaderOptions(
             dialect: CSVDialect(delimiter: delimiter), encoding: encoding, replaceInvalid: replaceInvalid,
-            maxFieldBytes: maxFieldBytes, chunkSize: chunkSize)
+            maxFieldBytes: maxFieldBytes, chunkSize: chunkSize, detectsEncoding: detectsEncoding)
     }
 }
 
@@ -54,6 +58,8 @@ public struct FuzzedRead: Sendable, Equatable {
     public var records: [CSVRecord] = []
     public var error: CSVError?
     public var replacedInvalidLines: [Int] = []
+    /// With `detectsEncoding`: what the reader chose.
+    public var detected: DetectedEncoding?
     /// Broken invariants of the reading itself (sticky end, sticky error, bounded record count).
     public var violations: [String] = []
 
@@ -81,6 +87,7 @@ public struct FuzzedRead: Sendable, Equatable {
             }
         }
         replacedInvalidLines = reader.replacedInvalidLines
+        detected = reader.detectedEncoding
     }
 }
 
@@ -107,6 +114,9 @@ public enum CSVReaderFuzzChecks {
         found.check(chunked.error?.line == oneShot.error?.line, "error line depends on the chunk size")
         found.check(chunked.error?.fieldIndex == oneShot.error?.fieldIndex, "error field depends on the chunk size")
         found.check(chunked.replacedInvalidLines == oneShot.replacedInvalidLines, "replaced lines depend on the chunk size")
+
+        found.check(chunked.detected == oneShot.detected, "the encoding auto chose depends on the chunk size")
+        if setup.options.detectsEncoding, chunked.error == nil { checkDetection(chunked, setup: setup, &found) }
 
         if chunked.error == nil {
             checkRoundTrip(
@@ -155,6 +165,30 @@ public enum CSVReaderFuzzChecks {
                 found.check(error.fieldIndex != nil, "structural error without a field index: \(error)")
                 found.check(error.line > previousEnd, "error on line \(error.line) inside an already returned record")
             }
+        }
+    }
+
+    /// `--encoding auto` read the whole input: it chose an encoding, reading with that encoding named
+    /// gives the same records, and the input is what was chosen — never windows-1252 for bytes that
+    /// hold UTF-8, so no mojibake is returned.
+    static func checkDetection(_ read: FuzzedRead, setup: FuzzedReaderSetup, _ found: inout Violations) {
+        guard let detected = read.detected else {
+            found.check(false, "auto read the whole input without choosing an encoding")
+            return
+        }
+        var named = setup.options
+        named.detectsEncoding = false
+        named.encoding = detected.encoding
+        let again = FuzzedRead(bytes: setup.payload, options: named, maxReadSize: setup.maxReadSize)
+        found.check(again.records == read.records && again.error == nil, "auto and --encoding \(detected.encoding.rawValue) read differently")
+        switch (detected.encoding, detected.byteOrderMark) {
+        case (.windows1252, _):
+            found.check(EncodingGuess(of: setup.payload) == .windows1252, "auto chose windows-1252 for \(EncodingGuess(of: setup.payload))")
+        case (.utf8, false) where !setup.options.replaceInvalid:
+            let guess = EncodingGuess(of: setup.payload)
+            found.check(guess == (detected.asciiOnly ? .ascii : .utf8), "auto chose UTF-8 for \(guess)")
+        default:
+            break
         }
     }
 

@@ -157,6 +157,28 @@ import TestSupport
         #expect(unreadable.stdout.contains("\"readable\": false"), "\(unreadable.stdout)")
     }
 
+    @Test func inspectRecognisesTheEncodingAndSaysWhatTheImportNeeds() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = directory.path("latin.csv")
+        try Data("external_id,title,action_lines,organization\nA-1,Caf\u{E9} num\u{E9}rique,C5,Minist\u{E8}re\n".utf8)
+            .write(to: URL(fileURLWithPath: file))
+        // Re-encode as windows-1252 (é = E9, è = E8), as an old Excel writes it.
+        let latin = try String(contentsOfFile: file, encoding: .utf8).data(using: .windowsCP1252)!
+        try latin.write(to: URL(fileURLWithPath: file))
+        let inspected = try StocktakeBinary.run(arguments: ["inspect", file])
+        #expect(inspected.status == 0, "\(inspected.stderr)")
+        #expect(inspected.stdout.contains("encoding windows-1252 (recognised from the content)"), "\(inspected.stdout)")
+        #expect(inspected.stdout.contains("import it with --encoding windows-1252"))
+        #expect(inspected.stdout.contains("Café numérique"))
+        let json = try StocktakeBinary.run(arguments: ["inspect", "--format", "json", file])
+        #expect(json.stdout.contains("\"encoding\": \"windows-1252\""))
+        // The import itself never guesses: it refuses, with the same advice.
+        let imported = try StocktakeBinary.run(arguments: ["import", "--db", directory.path("t.db"), file])
+        #expect(imported.status == 65)
+        #expect(imported.stderr.contains("--encoding windows-1252"), "\(imported.stderr)")
+    }
+
     @Test func inspectShowsHostileTextEscaped() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

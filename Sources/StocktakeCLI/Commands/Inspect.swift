@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSV
 import SafeText
 import Stocktaking
 
@@ -42,7 +43,11 @@ extension StocktakeCommand {
             let displayName = file == "-" ? "<stdin>" : file
             let inspection: FileInspection
             do {
-                inspection = try FileInspection.inspect(file, options: reading.importOptions(), sampleRows: rows)
+                var options = reading.importOptions()
+                // Looking is where guessing is welcome: without --encoding, inspect recognises it
+                // (and says so, with the option the import then needs); an import never guesses.
+                if reading.encoding == nil { options.reader.detectsEncoding = true }
+                inspection = try FileInspection.inspect(file, options: options, sampleRows: rows)
             } catch let rejected as ImportRejected {
                 try printUnreadable(rejected, displayName: displayName)
                 throw ExitCode(ExitStatus.dataError.rawValue)
@@ -104,6 +109,10 @@ extension StocktakeCommand {
                 if let detected = summary.detectedEncoding { format += ", " + FileReadingOptions.encodingNote(detected) + " (recognised from the content)" }
             }
             line("file     \(safe(displayName)): \(format)")
+            // Only a byte order mark is recognised by an import without --encoding; say what it needs.
+            if let detected = summary.detectedEncoding, !detected.byteOrderMark, !detected.asciiOnly, detected.encoding != .utf8 {
+                line("note     import it with --encoding \(detected.encoding.rawValue) (or --encoding auto)")
+            }
             let valid = summary.rows - summary.counts.rejected
             var rowsLine = "rows     \(summary.rows): \(valid) valid, \(summary.counts.rejected) with problems"
             if summary.warnings > 0 { rowsLine += ", \(summary.warnings) warning(s)" }

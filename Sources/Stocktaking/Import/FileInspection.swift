@@ -20,6 +20,8 @@ public struct FileInspection {
     }
 
     public let summary: ImportSummary
+    /// The encoding a CSV file was read in (the one `--encoding auto` chose, or the one named); nil for a workbook.
+    public let encoding: String?
     /// The findings, most frequent first; at most `maximumFindings` of them.
     public let findings: [Finding]
     /// Problems whose finding was not kept because `maximumFindings` were already held.
@@ -57,8 +59,10 @@ public struct FileInspection {
         if sampleRows > 0 {
             try ProjectQuery(fields: ProjectColumn.fileColumns, limit: sampleRows).forEachRow(in: loaded.catalog) { firstRows.append($0) }
         }
+        let encoding = loaded.summary.sheet != nil ? nil
+            : loaded.summary.detectedEncoding?.encoding.rawValue ?? options.reader.encoding?.rawValue ?? "utf-8"
         return FileInspection(
-            summary: loaded.summary, findings: collector.sortedFindings, unlistedProblems: collector.unlisted,
+            summary: loaded.summary, encoding: encoding, findings: collector.sortedFindings, unlistedProblems: collector.unlisted,
             absentFields: ProjectColumn.fileColumns.map(\.rawValue).filter { !present.contains($0) }, firstRows: firstRows)
     }
 
@@ -114,6 +118,8 @@ public struct FileInspection {
             file.append(("sheet", .string(sheet)))
             file.append(("sheets_with_values", .integer(Int64(summary.nonEmptySheetCount))))
         } else {
+            file.append(("encoding", .string(orNull: encoding)))
+            file.append(("encoding_detected", .bool(summary.detectedEncoding != nil)))
             file.append(("delimiter", .string(String(UnicodeScalar(summary.delimiter)))))
             file.append(("delimiter_detected", .bool(summary.delimiterDetected)))
         }

@@ -73,11 +73,11 @@ extension StocktakeCommand {
             let catalog = try globals.open(.read, snapshot: false)  // one statement is one snapshot; VACUUM must be refused by the authorizer, not by an open transaction
             defer { catalog.close() }
             let runner = ReadOnlySQL(catalog: catalog)
-            var printer: RowWriter?
+            var printer: Printer?
             try runner.run(
                 text, parameters: try boundParameters(), timeout: timeout,
                 header: { columns in
-                    let started = output.printer(columns: columns)
+                    let started = try output.printer(columns: columns, globals: globals)
                     try started.start()
                     printer = started
                 },

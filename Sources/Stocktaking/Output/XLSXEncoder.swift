@@ -17,6 +17,12 @@ public final class WorkbookSheetLog {
         public let column: String
         /// Its length before truncation, in characters (UTF-16 code units, as Excel counts).
         public let characters: Int
+
+        public init(record: String, column: String, characters: Int) {
+            self.record = record
+            self.column = column
+            self.characters = characters
+        }
     }
 
     /// Cut cells longer than Excel allows (and list them) instead of failing.

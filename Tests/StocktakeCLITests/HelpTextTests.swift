@@ -51,7 +51,7 @@ import TestSupport
         "--organization", "--submitted-since", "--submitted-until", "--active-in", "--prize", "--prize-year", "--import",
         "--search", "--fts-syntax",
     ]
-    static let outputOptions = ["--format", "--no-header"]
+    static let outputOptions = ["--format", "--no-header", "--out", "--truncate-long-cells"]
     /// Every command has these: the database, the lock wait, version and help.
     static let commonOptions = ["--db", "--busy-timeout", "--version", "--help"]
 
@@ -82,7 +82,7 @@ import TestSupport
         "schema": ["<table>"] + outputOptions,
         "export": filterOptions + [
             "--mode", "--format", "--out", "--kind", "--since-batch", "--bom", "--excel-safe", "--no-header", "--labels",
-            "--bundle", "--keep", "--if-changed",
+            "--truncate-long-cells", "--bundle", "--keep", "--if-changed",
         ],
         "backup": ["<path>", "--mode", "--keep"],
         "check": ["--format", "--examples"],

@@ -84,11 +84,11 @@ let package = Package(
         .testTarget(name: "WorkbookTests", dependencies: ["Workbook", "TestSupport", "WorkbookFuzzChecks"]),
         .testTarget(
             name: "StocktakingTests",
-            dependencies: ["Stocktaking", "SQLite", "CSV", "TestSupport", "DatabaseTestSupport", "ResolverFuzzChecks"]
+            dependencies: ["Stocktaking", "SQLite", "CSV", "Workbook", "TestSupport", "DatabaseTestSupport", "ResolverFuzzChecks"]
         ),
         .testTarget(
             name: "StocktakeCLITests",
-            dependencies: ["StocktakeCLI", "Stocktaking", "SQLite", "CSV", "TestSupport", "DatabaseTestSupport"]
+            dependencies: ["StocktakeCLI", "Stocktaking", "SQLite", "CSV", "Workbook", "TestSupport", "DatabaseTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -3,7 +3,7 @@
 public enum CellText {
     /// `12345`, `0.1`, `123456789012`, `0.00001`: Swift's shortest round-trip digits, laid out
     /// without an exponent, and integers without `.0`.
-    static func number(_ value: Double) -> String {
+    public static func number(_ value: Double) -> String {
         if value == 0 { return "0" }
         if value.rounded() == value, abs(value) < 9.0e15 { return String(Int64(value)) }
         let shortest = value.description  // shortest round-trip: "1.2345e+20", "1e-05", "0.1"

@@ -51,7 +51,7 @@ import TestSupport
         "--organization", "--submitted-since", "--submitted-until", "--active-in", "--prize", "--prize-year", "--import",
         "--search", "--fts-syntax",
     ]
-    static let outputOptions = ["--format", "--no-header"]
+    static let outputOptions = ["--format", "--no-header", "--out", "--truncate-long-cells"]
     /// `--from FILE`; its reading options are hidden (`--help-hidden`).
     static let fromOption = ["--from"]
     static let readingOptions = [
@@ -87,7 +87,7 @@ import TestSupport
         "schema": ["<table>"] + outputOptions,
         "export": fromOption + filterOptions + [
             "--mode", "--format", "--out", "--kind", "--since-batch", "--bom", "--excel-safe", "--no-header", "--labels",
-            "--bundle", "--keep", "--if-changed",
+            "--truncate-long-cells", "--bundle", "--keep", "--if-changed",
         ],
         "backup": ["<path>", "--mode", "--keep"],
         "check": fromOption + ["--format", "--examples"],

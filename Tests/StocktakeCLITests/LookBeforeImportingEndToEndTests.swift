@@ -101,6 +101,10 @@ import TestSupport
         #expect(export.status == 64, "\(export.stderr)")
         let report = try StocktakeBinary.run(arguments: ["report", "--from", file, "--out", file])
         #expect(report.status == 64, "\(report.stderr)")
+        for command in [["find"], ["stats", "--by", "region"], ["sql", "SELECT 1"]] {
+            let listed = try StocktakeBinary.run(arguments: command + ["--from", file, "--out", file])
+            #expect(listed.status == 64, "\(command): \(listed.stderr)")
+        }
         #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == before)
     }
 

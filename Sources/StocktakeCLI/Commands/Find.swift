@@ -115,7 +115,8 @@ extension StocktakeCommand {
                 print(try query.count(in: catalog))
                 return
             }
-            let printer = output.printer(columns: query.fields.map(\.rawValue))
+            let dates = Set(query.fields.indices.filter { if case .date = query.fields[$0].declaration.importRule { true } else { false } })
+            let printer = try output.printer(columns: query.fields.map(\.rawValue), globals: globals, dateColumns: dates, inputs: source.inputs)
             try printer.start()
             try query.forEachRow(in: catalog) { row in
                 try printer.add(row)

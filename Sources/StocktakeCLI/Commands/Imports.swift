@@ -53,7 +53,7 @@ extension StocktakeCommand.Imports {
             let catalog = try globals.open(.read)
             defer { catalog.close() }
             let batches = try BatchRepository(database: catalog.database).all()
-            try output.print(columns: StocktakeCommand.Imports.columns, rows: batches.map(StocktakeCommand.Imports.cells))
+            try output.print(columns: StocktakeCommand.Imports.columns, rows: batches.map(StocktakeCommand.Imports.cells), globals: globals)
         }
     }
 
@@ -72,7 +72,7 @@ extension StocktakeCommand.Imports {
             let columns = StocktakeCommand.Imports.columns + ["options"]
             let cells = StocktakeCommand.Imports.cells(found) + [.text(found.options)]
             guard output.resolvedFormat == .table else {
-                return try output.print(columns: columns, rows: [cells])
+                return try output.print(columns: columns, rows: [cells], globals: globals)
             }
             // One batch on a terminal: a `key  value` line per field, as `show` prints a project,
             // rather than a one-row table fifteen columns wide.

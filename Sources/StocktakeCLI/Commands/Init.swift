@@ -33,6 +33,7 @@ extension StocktakeCommand {
 
         func validate() throws {
             if output.format != nil && !status { throw ValidationError("--format applies to --status only") }
+            if output.out != nil && !status { throw ValidationError("--out applies to --status only") }
         }
 
         func execute() throws {
@@ -41,7 +42,8 @@ extension StocktakeCommand {
                     ?? Schema.migrator.migrations.map { MigrationStatus(identifier: $0.identifier, state: .pending, appliedAt: nil) }
                 try output.print(
                     columns: ["migration", "state", "applied_at"],
-                    rows: statuses.map { [.text($0.identifier), .text($0.state.rawValue), $0.appliedAt.map(QueryValue.text) ?? .null] })
+                    rows: statuses.map { [.text($0.identifier), .text($0.state.rawValue), $0.appliedAt.map(QueryValue.text) ?? .null] },
+                    globals: globals)
                 return
             }
             let catalog = try globals.open(.migrate)

@@ -22,7 +22,7 @@ extension ReferenceListing {
     func execute() throws {
         let catalog = try globals.open(.read)
         defer { catalog.close() }
-        try output.print(columns: Self.columns, rows: rows(catalog.reference))
+        try output.print(columns: Self.columns, rows: rows(catalog.reference), globals: globals)
     }
 }
 

@@ -74,11 +74,11 @@ extension StocktakeCommand {
             let catalog = try source.open(globals, snapshot: false)  // one statement is one snapshot; VACUUM must be refused by the authorizer, not by an open transaction
             defer { catalog.close() }
             let runner = ReadOnlySQL(catalog: catalog)
-            var printer: RowWriter?
+            var printer: Printer?
             try runner.run(
                 text, parameters: try boundParameters(), timeout: timeout,
                 header: { columns in
-                    let started = output.printer(columns: columns)
+                    let started = try output.printer(columns: columns, globals: globals, inputs: source.inputs)
                     try started.start()
                     printer = started
                 },

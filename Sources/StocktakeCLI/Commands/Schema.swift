@@ -40,7 +40,7 @@ extension StocktakeCommand {
                     ])
                 }
             }
-            try output.print(columns: ["table", "kind", "column", "type", "description"], rows: rows)
+            try output.print(columns: ["table", "kind", "column", "type", "description"], rows: rows, globals: globals)
         }
     }
 

@@ -55,11 +55,11 @@ extension StocktakeCommand {
             let filter = try filters.filter(catalog)
             let statistics = Statistics(catalog: catalog)
             if matrix {
-                try Self.print(try statistics.matrix(filter: filter), share: share, output: output)
+                try Self.print(try statistics.matrix(filter: filter), share: share, output: output, globals: globals, inputs: source.inputs)
             } else if dimensions.count == 2 {
-                try Self.print(try statistics.crossTab(dimensions[0], dimensions[1], filter: filter), share: share, output: output)
+                try Self.print(try statistics.crossTab(dimensions[0], dimensions[1], filter: filter), share: share, output: output, globals: globals, inputs: source.inputs)
             } else {
-                try Self.print(try statistics.facet(by: dimensions[0], filter: filter).sorted(by: sort ?? .code), share: share, output: output)
+                try Self.print(try statistics.facet(by: dimensions[0], filter: filter).sorted(by: sort ?? .code), share: share, output: output, globals: globals, inputs: source.inputs)
             }
         }
 
@@ -68,7 +68,7 @@ extension StocktakeCommand {
             .real(whole == 0 ? 0 : (Double(part) * 1000 / Double(whole)).rounded() / 10)
         }
 
-        static func print(_ facet: Facet, share: Bool, output: OutputOptions) throws {
+        static func print(_ facet: Facet, share: Bool, output: OutputOptions, globals: GlobalOptions, inputs: [String] = []) throws {
             let columns = [facet.dimension.columnName, "label", "projects"] + (share ? ["share"] : [])
             var rows = facet.rows.map { row in
                 [QueryValue.text(row.value.code), .text(row.value.label), .integer(Int64(row.projects))]
@@ -79,10 +79,10 @@ extension StocktakeCommand {
                     + (share ? [percent(facet.unassignedCount, of: facet.projectCount)] : []))
             }
             rows.append([.null, .text("(total)"), .integer(Int64(facet.projectCount))] + (share ? [percent(facet.projectCount, of: facet.projectCount)] : []))
-            try output.print(columns: columns, rows: rows)
+            try output.print(columns: columns, rows: rows, globals: globals, inputs: inputs)
         }
 
-        static func print(_ table: CrossTab, share: Bool, output: OutputOptions) throws {
+        static func print(_ table: CrossTab, share: Bool, output: OutputOptions, globals: GlobalOptions, inputs: [String] = []) throws {
             // A table on a terminal heads its columns with the bare codes (`4`, not `SDG 4`): the
             // 17 SDG columns of the matrix then fit 100 columns, and the key column names the axes.
             let onTerminal = output.resolvedFormat == .table
@@ -97,7 +97,7 @@ extension StocktakeCommand {
             }
             let totals = table.columnTotals.map { share ? percent($0, of: table.projectCount) : QueryValue.integer(Int64($0)) }
             rows.append([.text("(total)")] + totals + [.integer(Int64(table.projectCount))])
-            try output.print(columns: columns, rows: rows)
+            try output.print(columns: columns, rows: rows, globals: globals, inputs: inputs)
         }
     }
 }

@@ -29,11 +29,14 @@ public struct ExportBundle {
         public var excelSafe = false
         /// Link titles next to the codes in projects.ndjson.
         public var labels = false
+        /// projects.xlsx and prizes.xlsx beside the CSV and NDJSON files (`--format xlsx`).
+        public var xlsx = false
 
-        public init(byteOrderMark: Bool = false, excelSafe: Bool = false, labels: Bool = false) {
+        public init(byteOrderMark: Bool = false, excelSafe: Bool = false, labels: Bool = false, xlsx: Bool = false) {
             self.byteOrderMark = byteOrderMark
             self.excelSafe = excelSafe
             self.labels = labels
+            self.xlsx = xlsx
         }
     }
 
@@ -51,9 +54,12 @@ public struct ExportBundle {
 
         /// One line of members, then one line per file.
         public var json: String {
-            let options = JSONNode.object([
+            var members: [(String, JSONNode)] = [
                 ("bom", .bool(options.byteOrderMark)), ("excel_safe", .bool(options.excelSafe)), ("labels", .bool(options.labels)),
-            ])
+            ]
+            // Only when asked: manifests without workbooks keep the bytes they always had.
+            if options.xlsx { members.append(("xlsx", .bool(true))) }
+            let options = JSONNode.object(members)
             let files = files.map { file in
                 JSONNode.object([
                     ("name", .string(file.name)), ("rows", .integer(Int64(file.rows))), ("bytes", .integer(Int64(file.bytes))),
@@ -203,13 +209,17 @@ public struct ExportBundle {
                 } else {
                     options.labels = self.options.labels && kind == .projects
                 }
-                files.append(try writeFile("\(directory)/\(name)", name: name) { sink in
+                files.append(try writeFile("\(directory)/\(name)", name: name, workbook: format.needsFile) { sink in
                     try exporter.export(options, to: sink).rows
                 })
             }
             try export("projects.csv", .projects, .csv)
             try export("projects.ndjson", .projects, .ndjson)
             try export("prizes.csv", .prizes, .csv)
+            if self.options.xlsx {
+                try export("projects.xlsx", .projects, .xlsx)
+                try export("prizes.xlsx", .prizes, .xlsx)
+            }
             for table in try StatisticsTables(catalog: catalog, filter: filter).all() {
                 let name = "stats-\(table.name).csv"
                 files.append(try writeFile("\(directory)/\(name)", name: name) { sink in
@@ -237,9 +247,19 @@ public struct ExportBundle {
         files.map { "\($0.sha256)  \($0.name)\n" }.joined()
     }
 
-    /// Writes one file atomically and describes it: `body` returns the number of rows.
-    private func writeFile(_ path: String, name: String, _ body: (FileSink) throws -> Int) throws -> FileEntry {
+    /// Writes one file atomically and describes it: `body` returns the number of rows. With
+    /// `workbook`, `body` writes the first sheet of an xlsx workbook.
+    private func writeFile(_ path: String, name: String, workbook: Bool = false, _ body: (FileSink) throws -> Int) throws -> FileEntry {
         let file = try AtomicFile(targetPath: path, permissions: .always(filePermissions))
+        if workbook {
+            let output = try WorkbookOutput(descriptor: file.descriptor, path: path)
+            output.toolVersion = toolVersion
+            let rows = try body(output.sink)
+            try output.finish()
+            try file.commit()
+            let (bytes, digest) = try Self.sha256(ofFileAt: path)
+            return FileEntry(name: name, rows: rows, bytes: bytes, sha256: digest)
+        }
         let rows = try body(file.sink)
         try file.commit()
         let (bytes, digest) = try Self.sha256(ofFileAt: path)

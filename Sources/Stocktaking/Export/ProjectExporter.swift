@@ -1,4 +1,5 @@
 import SQLite
+import Workbook
 
 /// Why an export could not be done as asked; nothing was written. It names the options involved;
 /// each front end spells them.
@@ -68,6 +69,12 @@ public struct ProjectExporter {
         if options.sinceBatch != nil && options.kind != .projects {
             throw ExportError("\(option: .sinceBatch) applies to projects only")
         }
+        if options.format.needsFile {
+            guard let workbook = sink.workbook else {
+                throw ExportError("an xlsx workbook is a zip file: write it to a file through \(option: .out) (a WorkbookOutput)")
+            }
+            try describe(options, in: workbook)
+        }
         let before = sink.bytesWritten
         var summary: ExportSummary
         switch options.kind {
@@ -79,13 +86,55 @@ public struct ProjectExporter {
         return summary
     }
 
+    // MARK: Workbooks
+
+    /// Names the sheet, and tells the About sheet what it holds and how current the data is (the
+    /// last import batch, also the document's date: the same data gives the same bytes); a
+    /// projects workbook gets the Reference sheet of Action Line and SDG titles.
+    private func describe(_ options: ExportOptions, in workbook: WorkbookOutput) throws {
+        workbook.sheetName = options.kind.rawValue.prefix(1).uppercased() + options.kind.rawValue.dropFirst()
+        var lines: [(String, String)] = [("Contents", options.kind.rawValue)]
+        if let since = options.sinceBatch { lines.append(("Changes since batch", String(since))) }
+        lines.append(("Database schema", Schema.version))
+        let batches = BatchRepository(database: catalog.database)
+        if let id = try batches.latestBatchID(), let batch = try batches.find(id: id) {
+            let when = batch.finishedAt ?? batch.startedAt
+            lines.append(("Data as of", "import batch \(id), \(when)"))
+            workbook.documentDate = when
+        } else {
+            lines.append(("Data as of", "no import yet"))
+        }
+        workbook.about = lines + workbook.about
+        if options.kind == .projects { workbook.reference = Self.referenceSheet(catalog.reference) }
+    }
+
+    /// Action Lines (code, title) beside SDGs (number, title), each with a bold header.
+    static func referenceSheet(_ reference: ReferenceData) -> SmallSheet {
+        let lines = reference.actionLines
+        let sdgs = reference.sdgs.sorted { $0.id < $1.id }
+        var rows: [[SheetCell]] = [[.text("action_line"), .text("action_line_title"), .empty, .text("sdg"), .text("sdg_title")]]
+        for index in 0..<max(lines.count, sdgs.count) {
+            var row: [SheetCell] = index < lines.count ? [.text(lines[index].code), .text(lines[index].title)] : [.empty, .empty]
+            row.append(.empty)
+            if index < sdgs.count { row += [.integer(Int64(sdgs[index].id)), .text(sdgs[index].shortTitle)] }
+            rows.append(row)
+        }
+        return SmallSheet(rows: rows, columnWidths: [14, 60, 4, 8, 50], header: true)
+    }
+
     // MARK: Projects
 
     private func exportProjects(_ options: ExportOptions, to sink: FileSink) throws -> ExportSummary {
         let database = catalog.database
         let names = ReferenceBytes(catalog.reference)
         let labels = options.labels && !options.format.isDelimited
-        var encoder = RecordEncoder(format: options.format, columns: Self.projectColumns(options), excelSafe: options.excelSafe)
+        let columns = Self.projectColumns(options)
+        var settings = EncoderSettings(columns: columns, excelSafe: options.excelSafe)
+        settings.sheet = sink.workbook?.sheet
+        let dateNames = Set(ProjectColumn.fileColumns.filter { if case .date = $0.declaration.importRule { true } else { false } }.map(\.rawValue))
+        settings.dateColumns = Set(columns.indices.filter { dateNames.contains(columns[$0]) })
+        settings.recordName = (0, "project")
+        var encoder = RecordEncoder(format: options.format, settings: settings)
 
         var (condition, arguments) = options.filter.condition(projectAlias: "p")
         if let since = options.sinceBatch {
@@ -282,7 +331,10 @@ public struct ProjectExporter {
         case .imports, .projects:
             break
         }
-        var encoder = RecordEncoder(format: options.format, columns: columns.map(\.0), excelSafe: options.excelSafe)
+        var settings = EncoderSettings(columns: columns.map(\.0), excelSafe: options.excelSafe)
+        settings.sheet = sink.workbook?.sheet
+        if options.kind == .prizes { settings.recordName = (2, "project") }
+        var encoder = RecordEncoder(format: options.format, settings: settings)
         var summary = ExportSummary()
         try sink.withBuffer { encoder.start(byteOrderMark: options.byteOrderMark, header: options.header, into: &$0) }
         while try statement.step() {

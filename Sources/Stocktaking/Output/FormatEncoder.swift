@@ -86,6 +86,14 @@ public struct EncoderSettings {
     public var tableWindow: Int
     /// Table: where the note that it does not fit the width goes (stderr in the CLI).
     public var note: (String) -> Void
+    /// Columns (by position) whose text is an ISO date `YYYY-MM-DD` when complete: xlsx writes
+    /// those as dates; other formats ignore it.
+    public var dateColumns: Set<Int> = []
+    /// The column whose value names a record in messages (xlsx: a cell too long for Excel), and
+    /// what a record is called (`project`); without it, records are named by their sheet row.
+    public var recordName: (column: Int, noun: String)?
+    /// xlsx: the sheet's log (rows, limits, truncations) shared with the workbook it goes into.
+    public var sheet: WorkbookSheetLog?
 
     /// Enough to see typical widths, few enough to start printing at once.
     public static let defaultTableWindow = 200

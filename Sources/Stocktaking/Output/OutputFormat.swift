@@ -25,22 +25,26 @@ public struct OutputFormat: Sendable, Hashable, RawRepresentable, CustomStringCo
     public let forExport: Bool
     /// The file name extension, for bundles.
     public let fileExtension: String
+    /// A binary package (xlsx: a zip) written into a file of its own through `WorkbookOutput`: never
+    /// to standard output or a terminal, and the file must be seekable.
+    public let needsFile: Bool
     private let makeEncoder: @Sendable (EncoderSettings) -> any FormatEncoder
 
     public init(
         name: String, isDelimited: Bool = false, forListings: Bool = true, forExport: Bool = true, fileExtension: String? = nil,
-        encoder: @escaping @Sendable (EncoderSettings) -> any FormatEncoder
+        needsFile: Bool = false, encoder: @escaping @Sendable (EncoderSettings) -> any FormatEncoder
     ) {
         self.name = name
         self.isDelimited = isDelimited
         self.forListings = forListings
         self.forExport = forExport
         self.fileExtension = fileExtension ?? name
+        self.needsFile = needsFile
         makeEncoder = encoder
     }
 
     /// Every format, in the order help texts list them. Registering a format is adding it here.
-    public static let all: [OutputFormat] = [.table, .csv, .tsv, .json, .ndjson, .markdown]
+    public static let all: [OutputFormat] = [.table, .csv, .tsv, .json, .ndjson, .markdown, .xlsx]
 
     /// The formats the row-listing commands take.
     public static var listings: [OutputFormat] { all.filter(\.forListings) }

@@ -26,6 +26,7 @@ public final class RowWriter {
         self.sink = sink
         var settings = settings ?? EncoderSettings(columns: columns)
         settings.columns = columns
+        if settings.sheet == nil { settings.sheet = sink.workbook?.sheet }
         encoder = RecordEncoder(format: format, settings: settings)
     }
 

@@ -30,7 +30,8 @@ public final class AtomicFile {
 
     public let targetPath: String
     public let sink: FileSink
-    private let descriptor: Int32
+    /// The temporary file's descriptor (a `WorkbookOutput` writes its zip here).
+    public let descriptor: Int32
     private let directory: String
     private let permissions: Permissions
     /// Set when the file system has no O_TMPFILE and a named temporary was used instead.

@@ -2,9 +2,15 @@ import Glibc
 import SQLite
 
 /// Buffered writes to a file descriptor; every failed write(2) is an error (a full disk must
-/// never pass silently).
+/// never pass silently). A sink can also drain into something other than a descriptor: the sheet
+/// of an xlsx workbook, whose XML is deflated into the workbook's zip (`WorkbookOutput`).
 public final class FileSink {
+    /// The descriptor written, or -1 for a sink that drains elsewhere.
     public let descriptor: Int32
+    /// Where the bytes go instead of the descriptor.
+    private let drain: ((UnsafeRawBufferPointer) throws -> Void)?
+    /// The workbook whose sheet this sink is, so the xlsx encoder can report to it.
+    public internal(set) weak var workbook: WorkbookOutput?
     private var buffer: [UInt8] = []
     private let capacity: Int
     public private(set) var bytesWritten = 0
@@ -17,6 +23,17 @@ public final class FileSink {
         self.path = path
         self.capacity = capacity
         self.closesDescriptor = closesDescriptor
+        drain = nil
+        buffer.reserveCapacity(capacity)
+    }
+
+    /// A sink whose bytes go to `drain` a buffer at a time instead of a descriptor.
+    public init(capacity: Int = 1 << 20, path: String? = nil, drain: @escaping (UnsafeRawBufferPointer) throws -> Void) {
+        descriptor = -1
+        self.path = path
+        self.capacity = capacity
+        closesDescriptor = false
+        self.drain = drain
         buffer.reserveCapacity(capacity)
     }
 
@@ -44,6 +61,12 @@ public final class FileSink {
     }
 
     public func flush() throws {
+        if let drain {
+            defer { buffer.removeAll(keepingCapacity: true) }
+            try buffer.withUnsafeBytes { try drain($0) }
+            bytesWritten += buffer.count
+            return
+        }
         var offset = 0
         while offset < buffer.count {
             let written = buffer.withUnsafeBytes { raw in

@@ -51,4 +51,6 @@ extension OptionName {
     public static let sinceBatch: OptionName = "since_batch"
     /// Export: what is exported (projects, prizes, organizations, imports).
     public static let kind: OptionName = "kind"
+    /// xlsx: cells longer than Excel's limit are cut (and listed) instead of failing the export.
+    public static let truncateLongCells: OptionName = "truncate_long_cells"
 }

@@ -42,7 +42,7 @@ public final class WorkbookWriter {
     /// Starts the next sheet; it is named when it ends.
     public func beginSheet() throws(WorkbookWriteError) {
         precondition(!sheetOpen, "a sheet is already open")
-        try zip.beginEntry("xl/worksheets/sheet\(sheets.count + 1).xml", level: level)
+        try zip.beginEntry("xl/worksheets/sheet\(sheets.count + 1).xml", level: level, inBackground: true)
         sheetOpen = true
     }
 

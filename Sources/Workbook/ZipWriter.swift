@@ -60,6 +60,8 @@ final class ZipWriter {
     private let output: Output
     private let context: Unmanaged<Output>
     private var entryOpen = false
+    /// Deflates the open entry on a second thread (`beginEntry(_:level:inBackground:)`).
+    private var deflater: DeflateThread?
     /// Bytes given to the open entry before deflating.
     private(set) var entryBytes: UInt64 = 0
     /// minizip writes a plain (not zip64) entry here: sizes and offsets must stay below 4 GiB.
@@ -106,6 +108,7 @@ final class ZipWriter {
 
     deinit {
         // Abandoned (an error): free minizip's state; the bytes are the owner's to discard.
+        _ = deflater?.finish()
         if let handle {
             if entryOpen { zipCloseFileInZip(handle) }
             zipClose(handle, nil)
@@ -113,8 +116,9 @@ final class ZipWriter {
         context.release()
     }
 
-    /// Opens a new entry, deflated at `level` (1 is fastest, 6 zlib's default).
-    func beginEntry(_ name: String, level: Int32) throws(WorkbookWriteError) {
+    /// Opens a new entry, deflated at `level` (1 is fastest, 6 zlib's default); with `inBackground`,
+    /// on a second thread while the caller goes on (a sheet: see `DeflateThread`).
+    func beginEntry(_ name: String, level: Int32, inBackground: Bool = false) throws(WorkbookWriteError) {
         precondition(!entryOpen, "an entry is already open")
         var info = zip_fileinfo()
         info.tmz_date = tm_zip(tm_sec: 0, tm_min: 0, tm_hour: 0, tm_mday: 1, tm_mon: 0, tm_year: 1980)
@@ -124,14 +128,21 @@ final class ZipWriter {
         try check(result, "start \(name)")
         entryOpen = true
         entryBytes = 0
+        if inBackground, let handle { deflater = try DeflateThread(handle: handle) }
     }
 
     /// Deflates `bytes` into the open entry.
     func write(_ bytes: UnsafeRawBufferPointer) throws(WorkbookWriteError) {
         guard bytes.count > 0 else { return }
         entryBytes += UInt64(bytes.count)
-        guard entryBytes <= Self.entryLimit, output.end <= Self.entryLimit else {
+        // The deflater thread moves `output.end` meanwhile: only the bytes given are checked here,
+        // the file's size once the entry ends.
+        guard entryBytes <= Self.entryLimit, deflater != nil || output.end <= Self.entryLimit else {
             throw WorkbookWriteError("a sheet of the workbook is larger than 4 GiB, more than a zip entry without zip64 holds; export fewer rows or as CSV")
+        }
+        if let deflater {
+            try check(deflater.submit(bytes), "write")
+            return
         }
         var offset = 0
         while offset < bytes.count {
@@ -152,6 +163,10 @@ final class ZipWriter {
     func endEntry() throws(WorkbookWriteError) {
         guard entryOpen else { return }
         entryOpen = false
+        if let deflater {
+            self.deflater = nil
+            try check(deflater.finish(), "write")
+        }
         try check(zipCloseFileInZip(handle), "finish an entry")
     }
 

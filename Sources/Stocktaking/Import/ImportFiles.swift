@@ -54,14 +54,40 @@ final class RejectsWriter {
     /// rows before were ASCII, and so was what was written of them).
     var encoder: OutputEncoder
     private let errorColumn: Int?
+    /// The rows of a workbook rejects file (`RejectsFormat.workbook`): every cell a text cell, so
+    /// an id stays an id and a formula-like value stays text, and the file imports back as it is.
+    private let workbookRows: RowWriter?
+    private let columnCount: Int
 
     init(path: String, header: [String], errorColumn: Int?, format: RejectsFormat) throws {
-        file = try OutputFile(OutputTarget(path: path, option: .rejects))
+        let target = try OutputTarget(path: path, option: .rejects)
+        let columns = errorColumn == nil ? header + [HeaderMatcher<ProjectColumn>.rejectsErrorKey] : header
+        columnCount = columns.count
         writer = CSVWriter(delimiter: format.delimiter, lineEnding: format.lineEnding)
         encoder = format.encoder
         self.errorColumn = errorColumn
-        try file.sink.write(encoder.prefix)
-        try write(errorColumn == nil ? header + [HeaderMatcher<ProjectColumn>.rejectsErrorKey] : header)
+        if format.workbook, Self.holdsWorkbook(target) {
+            // A rejected value longer than a cell holds (Excel's 32,767 characters) is cut, and the
+            // About sheet lists it, rather than losing the whole rejects file.
+            file = try OutputFile(target, format: .xlsx, truncateLongCells: true)
+            let workbook = file.workbook!
+            workbook.sheetName = "Rejected rows"
+            let rows = RowWriter(format: .xlsx, columns: columns, sink: file.sink, settings: workbook.settings(columns: columns))
+            try rows.start()
+            workbookRows = rows
+        } else {
+            file = try OutputFile(target)
+            workbookRows = nil
+            try file.sink.write(encoder.prefix)
+            try write(columns)
+        }
+    }
+
+    /// A workbook rejects file needs a regular file not named as a text file.
+    private static func holdsWorkbook(_ target: OutputTarget) -> Bool {
+        guard case .replaceFile = target.kind else { return false }
+        let name = target.path.lowercased()
+        return ![".csv", ".tsv", ".txt"].contains { name.hasSuffix($0) }
     }
 
     func add(fields: [String], problems: [ImportProblem]) throws {
@@ -82,12 +108,19 @@ final class RejectsWriter {
     }
 
     private func write(_ record: [String]) throws {
+        if let workbookRows {
+            // Workbook rows have the header's width; pad or cut so every row has one cell per column.
+            let cells = record.prefix(columnCount).map { QueryValue.text($0) }
+            try workbookRows.add(cells + Array(repeating: QueryValue.text(""), count: columnCount - cells.count))
+            return
+        }
         var utf8: [UInt8] = []
         writer.append(record: record, to: &utf8)
         try file.sink.write(encoder.encode(utf8))
     }
 
     func commit() throws {
+        try workbookRows?.finish()
         try file.commit()
     }
 

@@ -22,6 +22,9 @@ struct RejectsFormat {
     var delimiter = UInt8(ascii: ",")
     var lineEnding: [UInt8] = [13, 10]
     var encoder = OutputEncoder(encoding: .utf8, byteOrderMark: false)
+    /// The input was a workbook: the rejects file is one too (an .xlsx that the staff fix in Excel),
+    /// unless it is named .csv, .tsv or .txt or is not a regular file (`-`, a FIFO).
+    var workbook = false
 }
 
 /// Where an import's rows come from: the header, then rows of fields with their location.

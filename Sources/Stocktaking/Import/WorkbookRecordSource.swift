@@ -220,7 +220,7 @@ final class WorkbookRecordSource: RecordSource {
     /// Rejected rows are written as CSV (UTF-8 with a byte order mark, so that Excel opens it as
     /// UTF-8), re-importable with the same command.
     var rejectsFormat: RejectsFormat {
-        RejectsFormat(delimiter: UInt8(ascii: ","), lineEnding: [13, 10], encoder: OutputEncoder(encoding: .utf8, byteOrderMark: true))
+        RejectsFormat(delimiter: UInt8(ascii: ","), lineEnding: [13, 10], encoder: OutputEncoder(encoding: .utf8, byteOrderMark: true), workbook: true)
     }
 
     func headerHint(_ header: [String]) -> String? {

@@ -216,6 +216,63 @@ struct WorkbookWriterTests {
         #expect(try Self.readRows(path, sheet: 1) == [SheetRow(number: 1, cells: [Cell(column: 1, value: .text("Rows")), Cell(column: 2, value: .number("1"))])])
     }
 
+    /// The sheet is deflated on a second thread (`DeflateThread`): many more buffers than its queue
+    /// holds come back in order, byte for byte.
+    @Test func aSheetDeflatedInTheBackgroundKeepsItsBytesInOrder() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("big.xlsx")
+        let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        let writer = try WorkbookWriter(descriptor: fd)
+        try writer.beginSheet()
+        try writer.write(WorksheetXML.start(frozenHeader: false, columnWidths: [10]))
+        let rowCount = 20_000
+        var rows = SheetRowWriter()
+        var buffer: [UInt8] = []
+        var writes = 0
+        for index in 0..<rowCount {
+            rows.beginRow(&buffer)
+            rows.text("row \(index) " + String(repeating: "x", count: index % 97), &buffer)
+            rows.endRow(&buffer)
+            if buffer.count > 16 << 10 {
+                try writer.write(buffer)
+                buffer.removeAll(keepingCapacity: true)
+                writes += 1
+            }
+        }
+        try writer.write(buffer + WorksheetXML.end(autoFilter: nil))
+        try writer.endSheet(name: "Data")
+        try writer.finish(modified: "2025-01-02T03:04:05Z")
+        #expect(writes > DeflateThread.capacity * 4)
+        let read = try Self.readRows(path)
+        #expect(read.count == rowCount)
+        for (index, row) in read.enumerated() where index % 997 == 0 || index == rowCount - 1 {
+            #expect(row.cells == [Cell(column: 1, value: .text("row \(index) " + String(repeating: "x", count: index % 97)))])
+        }
+    }
+
+    /// A full disk while the background thread deflates is reported with its errno, not lost.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/full"), "no /dev/full"))
+    func aFullDiskDuringTheSheetIsReported() throws {
+        let fd = open("/dev/full", O_WRONLY)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        var caught: WorkbookWriteError?
+        do {
+            let writer = try WorkbookWriter(descriptor: fd)
+            try writer.beginSheet()
+            let chunk = [UInt8](repeating: UInt8(ascii: "a"), count: 64 << 10)
+            for _ in 0..<64 { try writer.write(chunk) }
+            try writer.endSheet(name: "Data")
+            try writer.finish()
+        } catch {
+            caught = error as? WorkbookWriteError
+        }
+        #expect(caught?.code == ENOSPC, "\(String(describing: caught))")
+    }
+
     @Test func aPipeIsRefused() throws {
         var ends: [Int32] = [0, 0]
         #expect(pipe(&ends) == 0)

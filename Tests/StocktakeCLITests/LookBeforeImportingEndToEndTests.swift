@@ -108,6 +108,14 @@ import TestSupport
         #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == before)
     }
 
+    @Test func batchComparisonsAreRefusedOnAFile() throws {
+        for option in [["--since-batch", "1"], ["--bundle", "/tmp/nowhere", "--if-changed"]] {
+            let result = try StocktakeBinary.run(arguments: ["export", "--from", Self.sample] + option)
+            #expect(result.status == 64, "\(option): \(result.stderr)")
+            #expect(result.stderr.contains("a --from file has none to compare"), "\(result.stderr)")
+        }
+    }
+
     @Test func readingOptionsNeedFromAndAnUnreadableFileIsExit65() throws {
         let withoutFrom = try StocktakeBinary.run(arguments: ["find", "--sheet", "Projects", "--count"])
         #expect(withoutFrom.status == 64)

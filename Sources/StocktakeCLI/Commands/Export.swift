@@ -81,6 +81,11 @@ extension StocktakeCommand {
 
         func validate() throws {
             if let sinceBatch, sinceBatch < 0 { throw ValidationError("--since-batch must be a batch number (0 for all)") }
+            // A --from file is loaded as one batch of a database that lives for the command: its
+            // batch numbers say nothing about what changed since the last run.
+            if source.from != nil, let given = [("--since-batch", sinceBatch != nil), ("--if-changed", ifChanged)].first(where: \.1) {
+                throw ValidationError("\(given.0) compares import batches of the database; a --from file has none to compare")
+            }
             if let keep, keep < 1 { throw ValidationError("--keep must be at least 1") }
             if bundle != nil {
                 // A bundle has fixed files and formats; these options would be silently ignored.

@@ -111,7 +111,7 @@ struct WorkbookWriterTests {
         bytes.withUnsafeBytes { SheetRowWriter.appendEscaped($0, to: &buffer) }
         let text = String(decoding: buffer, as: UTF8.self)
         #expect(text == "a\u{FFFD}b\u{FFFD}(\u{FFFD}\u{FFFD}\u{FFFD}🌍")
-        #expect(String(validatingUTF8: buffer.map { CChar(bitPattern: $0) } + [0]) != nil)
+        #expect(String(validating: buffer, as: UTF8.self) != nil)
     }
 
     @Test func numbersDatesAndBooleansAreTyped() throws {

@@ -36,6 +36,8 @@ enum Assets {
         ul.active { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .4rem; }
         ul.active a { display: inline-block; border: 1px solid var(--accent); border-radius: 999px; padding: .1rem .6rem; text-decoration: none; overflow-wrap: anywhere; }
         .downloads { font-size: .95rem; }
+        .to-facets { font-size: .95rem; }
+        @media (min-width: 50.01rem) { .to-facets { display: none; } }
         .facet { border-top: 1px solid var(--line); padding: .4rem 0; }
         .facet h3 { font-size: 1rem; margin: .3rem 0; }
         .facet ul { list-style: none; padding: 0; margin: 0; }
@@ -58,8 +60,6 @@ enum Assets {
         th, td { text-align: left; border-bottom: 1px solid var(--line); padding: .3rem .4rem; vertical-align: top; }
         @media (max-width: 50rem) {
           .layout { grid-template-columns: 1fr; }
-          .facets { order: 1; }
-          .results { order: 2; }
           .project-page dl { grid-template-columns: 1fr; }
           .project-page dd { margin-bottom: .4rem; }
         }

@@ -71,6 +71,7 @@ enum Pages {
         body += "<div class=\"layout\">\n<section class=\"results\" aria-labelledby=\"results-heading\">\n"
         let noun = page.total == 1 ? "project" : "projects"
         body += "<h2 id=\"results-heading\"><span id=\"total\" data-total=\"\(page.total)\">\(grouped(page.total))</span> \(noun)</h2>\n"
+        body += "<p class=\"to-facets\"><a href=\"#facets-heading\">Refine by Action Line, SDG, region, country…</a></p>\n"
         body += activeFilters(request: request, items: items, page: page)
         body += downloads(items: items, formats: formats)
         if rows.isEmpty {

@@ -118,8 +118,12 @@ final class StocktakeServer: Sendable {
             do {
                 let snapshots = self.snapshots
                 guard try await queryPool.runIfActive({ try snapshots.databaseChanged() }) else { continue }
-                _ = try await queryPool.runIfActive { try snapshots.rebuild() }
+                let generation = try await queryPool.runIfActive { try snapshots.rebuild() }
                 lastError = ""
+                // The other sort orders, one at a time, letting requests in between.
+                while try await queryPool.runIfActive({ try generation.buildSortOrder() }) {
+                    await Task.yield()
+                }
             } catch {
                 // Keep serving the last good generation; say so once per kind of failure.
                 let message = ServerMain.startupMessage(error)
@@ -199,7 +203,8 @@ final class StocktakeServer: Sendable {
         let timeLimit = options.timeLimit
         do {
             let body: String = try await queryPool.runIfActive {
-                try generation.read(timeLimit: timeLimit) { catalog, index, checkTime in
+                // The page's data under the generation's lock; its HTML or JSON after, without it.
+                let (request, page, rows, reference) = try generation.read(timeLimit: timeLimit) { catalog, index, checkTime in
                     let request = try ListRequest(query: query, reference: catalog.reference)
                     let page = try index.page(
                         request.filter, sort: request.sort, limit: request.limit, offset: request.offset, in: catalog, checkTime: checkTime)
@@ -213,9 +218,10 @@ final class StocktakeServer: Sendable {
                         rows.append(Pages.ListRow(values: byColumn, snippet: searching ? values.last?.textValue : nil))
                     }
                     try checkTime()
-                    if json { return APIDescription.list(request: request, page: page, rows: rows) }
-                    return Pages.list(request: request, page: page, rows: rows, reference: catalog.reference, formats: formats)
+                    return (request, page, rows, catalog.reference)
                 }
+                if json { return APIDescription.list(request: request, page: page, rows: rows) }
+                return Pages.list(request: request, page: page, rows: rows, reference: reference, formats: formats)
             }
             return json
                 ? Self.textResponse(body, contentType: "application/json; charset=utf-8")
@@ -261,64 +267,45 @@ final class StocktakeServer: Sendable {
         guard downloadsRunning.increment(limit: Self.maximumDownloads) else {
             return Self.errorResponse(503, "\(Self.maximumDownloads) downloads are running; try again in a moment", json: false, retryAfter: 5)
         }
-        var handedOver = false
-        defer { if !handedOver { downloadsRunning.decrement() } }
         let options = self.options
-        let opened: (CatalogBox, ProjectFilter)
+        let running = downloadsRunning
+        let download: Download
         do {
-            opened = try await queryPool.runIfActive {
-                let catalog = try Catalog(path: options.databasePath, access: .read, busyTimeout: options.busyTimeout)
+            download = try await queryPool.runIfActive {
+                let catalog: Catalog
                 do {
-                    // The download is one snapshot of its own, from its first row to its last.
-                    try catalog.beginSnapshot()
-                    let request = try ListRequest(query: query, reference: catalog.reference)
-                    return (CatalogBox(catalog), request.filter)
+                    catalog = try Catalog(path: options.databasePath, access: .read, busyTimeout: options.busyTimeout)
                 } catch {
-                    catalog.close()
+                    running.decrement()
                     throw error
                 }
+                // From here on the download's deinit gives the slot back and closes what it holds.
+                let download = try Download(catalog: catalog, counter: running)
+                // The download is one snapshot of its own, from its first row to its last.
+                try catalog.beginSnapshot()
+                download.filter = try ListRequest(query: query, reference: catalog.reference).filter
+                return download
             }
         } catch {
             return Self.errorResponse(for: error, json: false)
         }
-        let (box, filter) = opened
-        var descriptors: [Int32] = [0, 0]
-        guard pipe(&descriptors) == 0 else {
-            box.catalog.close()
-            return Self.errorResponse(503, "cannot start the download: \(String(cString: strerror(errno)))", json: false)
-        }
-        let (readEnd, writeEnd) = (descriptors[0], descriptors[1])
         var exportOptions = ExportOptions()
         exportOptions.format = format
-        exportOptions.filter = filter
+        exportOptions.filter = download.filter
         exportOptions.personalData = options.showPersonalData
         let chosen = exportOptions
         let downloadPool = self.downloadPool
-        let running = downloadsRunning
-        handedOver = true
         let body = ResponseBody { writer in
-            defer {
-                close(readEnd)
-                running.decrement()
-            }
+            // Closing the read end stops the exporter (EPIPE) when the client goes away mid-way.
+            defer { download.closeRead() }
             downloadPool.submit { _ in
-                let sink = FileSink(descriptor: writeEnd, capacity: 1 << 16, closesDescriptor: true, path: "the download")
-                do {
-                    try ProjectExporter(catalog: box.catalog).export(chosen, to: sink)
-                } catch {
-                    // The client went away (EPIPE): nothing to report.
-                }
-                box.catalog.close()
+                let sink = FileSink(descriptor: download.writeEnd, capacity: 1 << 16, path: "the download")
+                // A failure is the client going away (EPIPE): nothing to report.
+                _ = try? ProjectExporter(catalog: download.catalog).export(chosen, to: sink)
+                download.closeWrite()
             }
             while true {
-                let chunk: [UInt8] = try await downloadPool.runIfActive {
-                    var buffer = [UInt8](repeating: 0, count: 1 << 16)
-                    while true {
-                        let count = buffer.withUnsafeMutableBytes { read(readEnd, $0.baseAddress, $0.count) }
-                        if count < 0 && errno == EINTR { continue }
-                        return count > 0 ? Array(buffer[0..<count]) : []
-                    }
-                }
+                let chunk: [UInt8] = try await downloadPool.runIfActive { download.read() }
                 if chunk.isEmpty { break }
                 try await writer.write(ByteBuffer(bytes: chunk))
             }
@@ -381,10 +368,50 @@ final class StocktakeServer: Sendable {
     }
 }
 
-/// A catalog handed from the thread that opened it to the one that exports it: one thread at a time.
-final class CatalogBox: @unchecked Sendable {
+/// One download: its own read-only connection and snapshot, and the pipe from the exporter's thread
+/// to the response. Whatever happens to the response (sent, cut off, a HEAD request that never runs
+/// the body), the last reference going away closes both ends and the connection and frees the slot.
+final class Download: @unchecked Sendable {
     let catalog: Catalog
-    init(_ catalog: Catalog) { self.catalog = catalog }
+    let readEnd: Int32
+    let writeEnd: Int32
+    var filter = ProjectFilter()
+    private let counter: Counter
+    private let lock = Lock()
+    private var readOpen = true
+    private var writeOpen = true
+
+    init(catalog: Catalog, counter: Counter) throws {
+        self.catalog = catalog
+        self.counter = counter
+        var descriptors: [Int32] = [0, 0]
+        guard pipe(&descriptors) == 0 else {
+            counter.decrement()
+            throw SystemError(operation: "pipe", path: "the download", code: errno)
+        }
+        readEnd = descriptors[0]
+        writeEnd = descriptors[1]
+    }
+
+    /// Up to 64 KB from the exporter; empty at its end.
+    func read() -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(readEnd, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            return count > 0 ? Array(buffer[0..<count]) : []
+        }
+    }
+
+    func closeRead() { lock.withLock { if readOpen { close(readEnd); readOpen = false } } }
+    func closeWrite() { lock.withLock { if writeOpen { close(writeEnd); writeOpen = false } } }
+
+    deinit {
+        closeRead()
+        closeWrite()
+        catalog.close()
+        counter.decrement()
+    }
 }
 
 /// A counter under a lock (downloads running).

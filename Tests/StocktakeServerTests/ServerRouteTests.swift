@@ -285,6 +285,11 @@ struct ServerRouteTests {
         }
         let all = try server.get("/projects.csv")
         #expect(all.text == (try SharedCatalogue.stocktake(["export"])).stdout)
+        // HEAD requests and clients that leave mid-download give their slot back (4 at a time).
+        for _ in 0..<6 { #expect(try HTTPClient.get(port: server.port, "/projects.ndjson", method: "HEAD").status == 200) }
+        for _ in 0..<6 { try Self.leaveEarly(port: server.port, "/projects.json") }
+        usleep(300_000)
+        #expect(try server.get("/projects.csv?region=EUR").status == 200)
         #expect(try server.get("/projects.csv?sdg=77").status == 400)
         #expect(try server.get("/projects.table").status == 404)
     }
@@ -313,6 +318,23 @@ struct ServerRouteTests {
         #expect(try server.get("/projects/NO-SUCH-ID").status == 404)
         #expect(try server.get("/api/projects/NO-SUCH-ID").contentType.hasPrefix("application/json"))
         #expect(try server.get("/projects/%FF").status == 400)
+    }
+
+    /// Reads the first bytes of a response, then hangs up.
+    static func leaveEarly(port: Int, _ target: String) throws {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        let request = Array("GET \(target) HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+        _ = request.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        var buffer = [UInt8](repeating: 0, count: 1_024)
+        _ = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
     }
 
     /// The status of a raw response; a connection the server closed without answering counts as refused (999).

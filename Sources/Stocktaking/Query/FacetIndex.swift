@@ -1,5 +1,6 @@
 import Glibc
 import SQLite
+import Synchronization
 
 /// A set of projects: one bit per project id (100,000 projects: 12.5 KB).
 public struct ProjectBitmap: Sendable, Equatable {
@@ -159,15 +160,21 @@ public final class FacetIndex: Sendable {
     let every: ProjectBitmap
     let facets: [StatisticsDimension: Facet]
     let c7: ProjectBitmap
-    let orders: [ProjectSort.Key: SortOrder]
+    /// The sort orders built so far: the external-id order at once, the others by
+    /// `buildSortOrders(in:)` (SQLite sorts 100,000 titles in about 0.2 s each, which a front end may
+    /// do after it starts serving the index). A page in an order not built yet is read by SQL.
+    private let orders: Mutex<[ProjectSort.Key: SortOrder]>
     /// Projects in the index's snapshot.
     public let projectCount: Int
-    /// How long the build took, in seconds.
+    /// How long the build took, in seconds (without the sort orders other than by external id).
     public let buildSeconds: Double
 
     /// Builds the index of `catalog`'s current snapshot; call it inside a read transaction that the
     /// pages will be read in.
-    public init(catalog: Catalog) throws {
+    ///
+    /// - Parameter allSortOrders: build every order of `sortKeys` now; else only the external-id
+    ///   order, and `buildSortOrders(in:)` the others later.
+    public init(catalog: Catalog, allSortOrders: Bool = true) throws {
         let started = Self.now()
         let database = catalog.database
         let reference = catalog.reference
@@ -216,12 +223,22 @@ public final class FacetIndex: Sendable {
         }
         self.c7 = c7
 
-        var orders: [ProjectSort.Key: SortOrder] = [:]
-        for key in Self.sortKeys {
-            orders[key] = try Self.sortOrder(key, in: database, count: projectCount)
-        }
-        self.orders = orders
+        orders = Mutex([.externalID: try Self.sortOrder(.externalID, in: database, count: every.count)])
         buildSeconds = Self.now() - started
+        if allSortOrders { _ = try buildSortOrders(in: catalog) }
+    }
+
+    /// Builds the next sort order not built yet, in `catalog` (the index's own snapshot); false when
+    /// every order is built. One order at a time, so a caller can let requests in between.
+    public func buildSortOrders(in catalog: Catalog, atMost count: Int = .max) throws -> Bool {
+        var built = 0
+        for key in Self.sortKeys where orders.withLock({ $0[key] == nil }) {
+            guard built < count else { return true }
+            let order = try Self.sortOrder(key, in: catalog.database, count: projectCount)
+            orders.withLock { $0[key] = order }
+            built += 1
+        }
+        return false
     }
 
     /// What a resolved filter value of the selecting filter is, per facet value.
@@ -349,8 +366,17 @@ public final class FacetIndex: Sendable {
             }
         } else {
             let key = sort.flatMap { $0.key == .relevance ? nil : $0.key } ?? .externalID
-            let order = orders[key] ?? orders[.externalID]!
-            ids = Self.page(of: order, descending: sort?.key == key && sort?.descending == true, selection, limit: wanted, offset: skip)
+            if let order = orders.withLock({ $0[key] }) {
+                ids = Self.page(of: order, descending: sort?.key == key && sort?.descending == true, selection, limit: wanted, offset: skip)
+            } else {
+                // Not built yet: the page by SQL, in the same snapshot (what `find` runs).
+                let query = ProjectQuery(filter: filter, sort: sort.map { [$0] } ?? [], limit: wanted, offset: skip).pageStatementSQL()
+                let statement = try catalog.database.prepare(query.sql)
+                try statement.bind(query.arguments)
+                try filter.translatingSearchErrors {
+                    while try statement.step() { ids.append(statement.int64(at: 0)) }
+                }
+            }
         }
         return FacetedPage(total: selection.count, facets: counts, ids: ids)
     }

@@ -82,6 +82,21 @@ import Testing
         }
     }
 
+    /// Before its other sort orders are built, an index reads such pages by SQL, in the same order.
+    @Test func ordersNotBuiltYetAreReadBySQL() throws {
+        let partial = try FacetIndex(catalog: fixture.catalog, allSortOrders: false)
+        let filter = try ProjectFilterRequest(queryString: "region=AFR,ARB").resolve(in: fixture.catalog)
+        for sort in [ProjectSort(.title, descending: true), ProjectSort(.submittedOn)] {
+            let before = try partial.page(filter, sort: sort, limit: 3, offset: 1, in: fixture.catalog)
+            #expect(try externalIDs(before.ids) == (try ProjectQuery(filter: filter, sort: [sort], limit: 3, offset: 1).externalIDs(in: fixture.catalog)))
+        }
+        var rounds = 0
+        while try partial.buildSortOrders(in: fixture.catalog, atMost: 1) { rounds += 1 }
+        #expect(rounds == FacetIndex.sortKeys.count - 2)
+        let after = try partial.page(filter, sort: ProjectSort(.title, descending: true), limit: 3, offset: 1, in: fixture.catalog)
+        #expect(try externalIDs(after.ids) == (try ProjectQuery(filter: filter, sort: [ProjectSort(.title, descending: true)], limit: 3, offset: 1).externalIDs(in: fixture.catalog)))
+    }
+
     @Test func aSearchPagesByRelevanceLikeFind() throws {
         let (result, filter) = try page("search=rural", limit: 10)
         #expect(try externalIDs(result.ids) == (try ProjectQuery(filter: filter, limit: 10).externalIDs(in: fixture.catalog)))

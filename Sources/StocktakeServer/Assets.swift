@@ -48,7 +48,9 @@ enum Assets {
         .facet a.zero { color: var(--muted); }
         .facet .label { flex: 1; overflow-wrap: anywhere; }
         .count { color: var(--muted); font-variant-numeric: tabular-nums; }
-        .facet ul.all { max-height: 24rem; overflow: auto; }
+        .facet .more { margin: .3rem; }
+        .all-countries ul { columns: 18rem auto; column-gap: 1.5rem; }
+        .all-countries li { break-inside: avoid; }
         summary { cursor: pointer; padding: .2rem .3rem; color: var(--accent); }
         nav.pages { display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; margin: 1rem 0; }
         .error { border-left: 4px solid #cf222e; padding: .5rem .8rem; background: #fff5f5; overflow-wrap: anywhere; }

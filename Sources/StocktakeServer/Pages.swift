@@ -199,10 +199,8 @@ enum Pages {
             let ranked = facet.rows.indices.filter { facet.rows[$0].projects > 0 || facet.selected[$0] }
                 .sorted { (facet.selected[$0] ? 1 : 0, facet.rows[$0].projects) > (facet.selected[$1] ? 1 : 0, facet.rows[$1].projects) }
             out += "<ul>" + ranked.prefix(10).map { valueItem(facet, $0, items: base) }.joined() + "</ul>"
-            out += "<details><summary>All \(facet.rows.count) countries</summary><ul class=\"all\">"
-            out += facet.rows.indices.sorted { facet.rows[$0].value.label < facet.rows[$1].value.label }
-                .map { valueItem(facet, $0, items: base) }.joined()
-            out += "</ul></details>"
+            // All of them on a page of their own: 250 links on every list page would triple its size.
+            out += "<p class=\"more\"><a href=\"\(escaped(base.url("/countries")))\">All \(facet.rows.count) countries and territories →</a></p>"
         case .actionLine:
             let c7Codes = Set(reference.c7Applications.map(\.code))
             var list = "<ul>"
@@ -270,6 +268,21 @@ enum Pages {
             out += "<li>" + toggle(href: target.url("/projects"), label: row.value.code, count: row.projects, selected: selected) + "</li>"
         }
         return out + "</ul>"
+    }
+
+    /// Every country with its count among the list's other filters, each a link that adds it to
+    /// (or removes it from) the list.
+    static func countries(request: ListRequest, page: FacetedPage) -> String {
+        let items = request.canonicalItems(facets: page.facets)
+        var body = "<p class=\"back\"><a href=\"\(escaped(items.url("/projects")))\">← Back to the list</a></p>\n"
+        body += "<h1>Countries</h1>\n<p>Each country with the number of projects the list's other filters give with it.</p>\n"
+        if let facet = page.facets.first(where: { $0.dimension == .country }) {
+            body += "<section class=\"facet all-countries\" aria-label=\"Countries\"><ul>"
+            body += facet.rows.indices.sorted { facet.rows[$0].value.label < facet.rows[$1].value.label }
+                .map { valueItem(facet, $0, items: items) }.joined()
+            body += "</ul></section>\n"
+        }
+        return document(title: "Countries", body: body)
     }
 
     // MARK: A project

@@ -18,55 +18,103 @@ final class Lock: @unchecked Sendable {
         defer { pthread_mutex_unlock(mutex) }
         return try body()
     }
+
+    func lock() { pthread_mutex_lock(mutex) }
+    func unlock() { pthread_mutex_unlock(mutex) }
+    /// Takes the lock if it is free; false (without waiting) when it is not.
+    func tryLock() -> Bool { pthread_mutex_trylock(mutex) == 0 }
 }
 
-/// One state of the database and its facet index: a read-only connection holding one read
-/// transaction open for as long as the generation lives, and the index built inside it.
+/// One state of the database and its facet index: a few read-only connections, each holding one
+/// read transaction open for as long as the generation lives, all on the same snapshot, and the
+/// index built inside it.
 ///
 /// Every list request takes the current generation and reads its total, facets and page from the
-/// index and the page's rows from the same transaction, so a page never mixes two states of the
-/// database, even while an import commits. Requests of one generation take turns on its connection
-/// (SQLite connections are not shared between threads here); the index work is microseconds, the
-/// SQL a page needs (its rows, a search) milliseconds.
+/// index and the page's rows from one of the generation's connections, so a page never mixes two
+/// states of the database, even while an import commits. A connection serves one request at a
+/// time (SQLite connections are not shared between threads here); with several, requests read in
+/// parallel.
+///
+/// The connections are on one snapshot because no commit happened while they started theirs:
+/// `PRAGMA data_version` on the watcher's connection (which changes whenever another connection
+/// commits) reads the same before the first snapshot starts and after the last one has.
 final class Generation: @unchecked Sendable {
+    final class Reader: @unchecked Sendable {
+        let catalog: Catalog
+        let lock = Lock()
+        init(_ catalog: Catalog) { self.catalog = catalog }
+    }
+
+    /// Connections per generation: two cores read in parallel, a third waits its turn.
+    static let readerCount = 3
+
     let number: Int
     let index: FacetIndex
-    private let catalog: Catalog
-    private let lock = Lock()
+    private let readers: [Reader]
+    private let next = Counter()
 
-    /// Opens `path` read-only, starts the snapshot and builds the index in it.
+    /// Opens `path` read-only `readerCount` times on one snapshot and builds the index in it.
+    /// - Parameter dataVersion: reads the watcher's `PRAGMA data_version`.
     /// - Parameter allSortOrders: false: only the facets and the default order; `buildSortOrder()`
     ///   adds the others while the generation serves.
-    init(path: String, busyTimeout: Double, number: Int, allSortOrders: Bool) throws {
+    init(path: String, busyTimeout: Double, number: Int, allSortOrders: Bool, dataVersion: () throws -> Int) throws {
         self.number = number
-        catalog = try Catalog(path: path, access: .read, busyTimeout: busyTimeout)
+        var attempt = 0
+        while true {
+            attempt += 1
+            let before = try dataVersion()
+            var opened: [Reader] = []
+            do {
+                for _ in 0..<Self.readerCount {
+                    let catalog = try Catalog(path: path, access: .read, busyTimeout: busyTimeout)
+                    opened.append(Reader(catalog))
+                    try catalog.beginSnapshot()
+                }
+            } catch {
+                for reader in opened { reader.catalog.close() }
+                throw error
+            }
+            if try dataVersion() == before || attempt == 20 {
+                // After 20 tries with commits in between (an import committing row by row?), one
+                // connection alone is surely one snapshot.
+                readers = try dataVersion() == before ? opened : Array(opened.prefix(1))
+                if readers.count < opened.count { for reader in opened.dropFirst() { reader.catalog.close() } }
+                break
+            }
+            for reader in opened { reader.catalog.close() }
+        }
         do {
-            try catalog.beginSnapshot()
-            index = try FacetIndex(catalog: catalog, allSortOrders: allSortOrders)
+            index = try FacetIndex(catalog: readers[0].catalog, allSortOrders: allSortOrders)
         } catch {
-            catalog.close()
+            for reader in readers { reader.catalog.close() }
             throw error
         }
     }
 
     deinit {
-        // Ends the read transaction: SQLite may checkpoint past this state again.
-        catalog.close()
+        // Ends the read transactions: SQLite may checkpoint past this state again.
+        for reader in readers { reader.catalog.close() }
     }
 
-    /// Builds one more sort order on the generation's connection (requests wait for it: about 0.2 s
-    /// at 100,000 projects); false when all are built.
+    /// Builds one more sort order on one of the generation's connections (its requests wait for it:
+    /// about 0.2 s at 100,000 projects); false when all are built.
     func buildSortOrder() throws -> Bool {
-        try lock.withLock { try index.buildSortOrders(in: catalog, atMost: 1) }
+        try readers[0].lock.withLock { try index.buildSortOrders(in: readers[0].catalog, atMost: 1) }
     }
 
-    /// Runs `body` with the snapshot's connection and index, alone on the connection, under a time
-    /// limit: past `seconds`, SQLite interrupts the statement and `ReadOnlySQLError.timedOut` is thrown.
+    /// Runs `body` with one of the snapshot's connections and the index, alone on that connection,
+    /// under a time limit: past `seconds`, SQLite interrupts the statement and
+    /// `ReadOnlySQLError.timedOut` is thrown.
     func read<Result>(timeLimit seconds: Double, _ body: (Catalog, FacetIndex, _ checkTime: () throws -> Void) throws -> Result) throws -> Result {
-        try lock.withLock {
-            try catalog.withTimeLimit(seconds: seconds) { checkTime in
-                try withoutActuallyEscaping(checkTime) { check in try body(catalog, index, check) }
-            }
+        // A free connection if there is one; else wait for one, taking turns.
+        let reader = readers.first { $0.lock.tryLock() } ?? {
+            let reader = readers[next.advance() % readers.count]
+            reader.lock.lock()
+            return reader
+        }()
+        defer { reader.lock.unlock() }
+        return try reader.catalog.withTimeLimit(seconds: seconds) { checkTime in
+            try withoutActuallyEscaping(checkTime) { check in try body(reader.catalog, index, check) }
         }
     }
 }
@@ -89,7 +137,10 @@ final class Snapshots: @unchecked Sendable {
         // worst once more than needed), never miss a state.
         dataVersion = try watcher.database.scalarInt("PRAGMA data_version") ?? 0
         // At start-up nothing is served yet: every sort order now.
-        generation = try Generation(path: path, busyTimeout: busyTimeout, number: 1, allSortOrders: true)
+        let watcher = self.watcher
+        generation = try Generation(path: path, busyTimeout: busyTimeout, number: 1, allSortOrders: true) {
+            try watcher.database.scalarInt("PRAGMA data_version") ?? 0
+        }
     }
 
     var current: Generation {
@@ -109,7 +160,10 @@ final class Snapshots: @unchecked Sendable {
     /// order are built before the switch; the other sort orders after it (`buildSortOrder()`), so
     /// the delay after an import is the facets' build, not the sorts'.
     func rebuild() throws -> Generation {
-        let next = try Generation(path: path, busyTimeout: busyTimeout, number: current.number + 1, allSortOrders: false)
+        let watcher = self.watcher
+        let next = try Generation(path: path, busyTimeout: busyTimeout, number: current.number + 1, allSortOrders: false) {
+            try watcher.database.scalarInt("PRAGMA data_version") ?? 0
+        }
         lock.withLock { generation = next }
         return next
     }

@@ -89,6 +89,14 @@ struct ServerRouteTests {
         #expect(page.text.contains("<label for=\"search\">"))
         #expect(page.text.components(separatedBy: "<li class=\"project\">").count - 1 == 25)
 
+        // Every country (250, INTERNATIONAL too) on a page of their own, with the list's filters.
+        let countries = try server.get("/countries?region=AFR&sdg=3")
+        #expect(countries.status == 200)
+        let links = countries.text.components(separatedBy: "<li><a href=\"/projects?").count - 1
+        #expect(links == 250, "\(links) country links")
+        #expect(countries.text.contains("International"))
+        #expect(countries.text.contains("href=\"/projects?sdg=3&amp;region=AFR&amp;country=KE\""))
+
         let style = try server.get("/assets/style.css")
         #expect(style.status == 200 && style.contentType == "text/css; charset=utf-8")
         let root = try server.get("/")

@@ -387,6 +387,46 @@ struct ServerRouteTests {
         #expect(server.stop(signal: signal) == 0)
     }
 
+    /// SIGTERM while a download is being received: the client still gets it whole, and the server
+    /// exits 0. (On loopback the kernel's socket buffers can hold the whole 2 MB, so this shows that
+    /// stopping cuts nothing off, not how long the server waits for a slower client.)
+    @Test func stoppingCutsNoDownloadOff() throws {
+        let server = try ServerProcess(database: SharedCatalogue.path)
+        let whole = try server.get("/projects.ndjson").body
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(server.port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        // A small receive window (set before connecting) keeps the download in flight in the server
+        // until the client reads; afterwards a larger buffer lets the rest come quickly.
+        var size: Int32 = 4_096
+        setsockopt(socket, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        let request = Array("GET /projects.ndjson HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8)
+        _ = request.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        let first = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+        if first > 0 { received += buffer[0..<first] }
+        kill(server.process.processIdentifier, SIGTERM)
+        usleep(300_000)
+        size = 1 << 20
+        setsockopt(socket, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+            if count <= 0 { break }
+            received += buffer[0..<count]
+        }
+        let response = try HTTPClient.parse(received)
+        #expect(response.status == 200)
+        #expect(response.body == whole, "\(response.body.count) of \(whole.count) bytes")
+        #expect(server.stop() == 0)
+    }
+
     @Test func serveRunsTheServerFromBesideItselfOrSaysWhereItLooked() throws {
         let scratch = try TemporaryDirectory(prefix: "stocktake-serve-alone")
         defer { scratch.remove() }

@@ -2,7 +2,7 @@
 """The benchmark harness: stocktake side by side with the sqlite3 CLI on the same generated data.
 
 Usage:
-    python3 Benchmarks/bench.py [--rows 1200,100000] [--runs 5] [--suite import,workbook,query,export,xlsx,memory]
+    python3 Benchmarks/bench.py [--rows 1200,100000] [--runs 5] [--suite import,workbook,query,export,xlsx,memory,serve]
                                 [--datasets canonical,realistic] [--memory-rows 1000000] [--binary PATH]
 
 With no arguments it does everything: the import, query and export suites on 1,200 and 100,000 rows,
@@ -24,6 +24,16 @@ machine the CPU time moves less than the wall time). Each run starts from a fres
 
 The sqlite3 references are the nearest C-speed equivalents, written out below (REFERENCE_*).
 
+The serve suite (not in the default run: --suite serve) starts `stocktake serve` on the canonical data
+set and loads it with wrk (Debian: apt-get install wrk; skipped with a message when missing), 2 threads,
+8 connections, --serve-seconds each: the projects page with all facets, the total and one filter (HTML),
+the filtered JSON list with total and facet counts, and the same list from Datasette (installed into
+Benchmarks/data/datasette-venv from PyPI when missing; skipped with a message when it cannot be) without
+counting (`_nocount=1&_nofacet=1&_nosuggest=1`) and as its default filtered list (which counts and
+suggests facets). It also times downloading every project as CSV against `stocktake export`, the
+server's peak RSS (VmHWM) over the whole suite, and the delay between an import's commit and the
+list showing it.
+
 The workbook suite imports the canonical data set saved as .xlsx (by xlsxwriter, with a shared-strings
 table, as Excel writes it; every cell a string) side by side with the same rows as CSV: issue 14 asks
 for at most 1.25x. It is skipped, with a message, when xlsxwriter cannot be imported
@@ -36,6 +46,7 @@ also records the peak memory of an xlsx export (issue 15: at most 64 MiB at 1,00
 """
 import argparse
 import importlib.util
+import json
 import os
 import platform
 import shutil
@@ -221,14 +232,16 @@ class Harness:
     def __init__(self, args):
         self.args = args
         self.rows_out = []
+        self.serve_out = []
         self.work = tempfile.mkdtemp(prefix="stocktake-bench-")
         self.load_at_start = "%.2f, %.2f, %.2f" % os.getloadavg()
         self.binary = args.binary or self.build()
         self.sqlite3 = shutil.which("sqlite3") or sys.exit("sqlite3 CLI not found (apt-get install sqlite3)")
 
     def build(self):
-        subprocess.run(["swift", "build", "-c", "release", "--product", "stocktake"], cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)
+        for product in ("stocktake", "stocktake-server"):
+            subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=ROOT, check=True,
+                           stdout=subprocess.DEVNULL)
         path = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
                               capture_output=True, text=True).stdout.strip()
         return os.path.join(path, "stocktake")
@@ -475,6 +488,153 @@ class Harness:
         os.remove(out)
         os.remove(xlsx)
 
+    # ------------------------------------------------------------------ serve
+
+    def start_server(self, command, url_pattern, ready_url, env=None):
+        """Starts a server process; returns (process, base URL) once `ready_url` answers."""
+        import re
+        import urllib.request
+        log = open(os.path.join(self.work, "server-%d.log" % len(self.serve_out)), "w+")
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+        deadline = time.time() + 600
+        base = None
+        while time.time() < deadline and process.poll() is None:
+            log.seek(0)
+            match = re.search(url_pattern, log.read())
+            if match:
+                base = match.group(1)
+                try:
+                    urllib.request.urlopen(base + ready_url, timeout=30).read()
+                    return process, base
+                except Exception:
+                    pass
+            time.sleep(0.2)
+        process.kill()
+        log.seek(0)
+        sys.exit(f"server did not start: {' '.join(command)}\n{log.read()[-2000:]}")
+
+    def wrk(self, url, seconds):
+        """wrk -t2 -c8 --latency: (requests/s, p50 ms, p99 ms, non-2xx responses)."""
+        import re
+        output = subprocess.run(["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", url],
+                                capture_output=True, text=True, check=True).stdout
+
+        def milliseconds(label):
+            match = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+            if not match:
+                return float("nan")
+            value, unit = float(match.group(1)), match.group(2)
+            return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+        errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+        # wrk counts a request over its 2 s timeout as an error and leaves it out of the latencies.
+        timeouts = re.search(r"timeout (\d+)", output)
+        failed = (int(errors.group(1)) if errors else 0) + (int(timeouts.group(1)) if timeouts else 0)
+        return rps, milliseconds("50"), milliseconds("99"), failed
+
+    def datasette(self):
+        """The datasette command, installed into a virtual environment when missing; None when it cannot be."""
+        found = shutil.which("datasette")
+        if found:
+            return found
+        venv = os.path.join(DATA, "datasette-venv")
+        command = os.path.join(venv, "bin", "datasette")
+        if not os.path.exists(command):
+            os.makedirs(DATA, exist_ok=True)
+            try:
+                subprocess.run([sys.executable, "-m", "venv", venv], check=True, stdout=subprocess.DEVNULL)
+                subprocess.run([os.path.join(venv, "bin", "pip"), "install", "--quiet", "datasette"], check=True,
+                               stdout=subprocess.DEVNULL, timeout=600)
+            except Exception as error:
+                print(f"Datasette could not be installed ({error}): its comparison SKIPPED", file=sys.stderr)
+                return None
+        return command
+
+    def serve_suite(self, rows, seconds):
+        if not shutil.which("wrk"):
+            print("wrk is not installed (apt-get install wrk): serve suite SKIPPED", file=sys.stderr)
+            return
+        self.serve_out.append(f"**{rows:,} projects**, wrk -t2 -c8 -d{seconds}s on loopback, server and wrk on the same cores; "
+                              f"load average {'%.2f, %.2f, %.2f' % os.getloadavg()} at the start of this suite.")
+        self.serve_out.append("")
+        self.serve_out.append("| request | server | requests/s | p50 | p99 | non-2xx or timed out (2 s) |")
+        self.serve_out.append("|---|---|---|---|---|---|")
+        database = self.fresh("serve.db")
+        subprocess.run([self.binary, "import", "--quiet", "--db", database, self.dataset(rows)], check=True)
+        server, base = self.start_server([self.binary, "serve", "--db", database, "--port", "0"],
+                                         r"(http://127\.0\.0\.1:\d+)/projects \((.*?)\)", "/api/projects?limit=1")
+
+        def peak_rss_mib(process):
+            with open(f"/proc/{process.pid}/status") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        return int(line.split()[1]) / 1024
+            return float("nan")
+
+        def row(label, who, url):
+            rps, p50, p99, errors = self.wrk(url, seconds)
+            self.serve_out.append(f"| `{label}` | {who} | {rps:,.1f} | {p50:.2f} ms | {p99:.2f} ms | {errors} |")
+            return rps
+
+        try:
+            row("/projects?stakeholder_type=government", "stocktake serve", base + "/projects?stakeholder_type=government")
+            ours = row("/api/projects?stakeholder_type=government&limit=50", "stocktake serve",
+                       base + "/api/projects?stakeholder_type=government&limit=50")
+            # Downloading every project as CSV against `stocktake export` of the same database.
+            out = os.path.join(self.work, "download.csv")
+            downloads, exports = [], []
+            for _ in range(3):
+                downloads.append(run_timed(["curl", "-sf", "-o", out, base + "/projects.csv"])[0])
+                exports.append(run_timed([self.binary, "export", "--db", database, "--out", out])[0])
+            download, export = min(downloads), min(exports)
+            # The delay between an import's commit and the list showing it.
+            before = json.loads(subprocess.run(["curl", "-sf", base + "/api/projects?limit=1"], capture_output=True,
+                                               text=True, check=True).stdout)["total"]
+            extra = os.path.join(self.work, "one-more.csv")
+            with open(extra, "w") as handle:
+                handle.write("external_id,title,action_lines\nBENCH-NEW-1,One more project,C5\n")
+            subprocess.run([self.binary, "import", "--quiet", "--db", database, extra], check=True)
+            committed = time.perf_counter()
+            delay = float("nan")
+            while time.perf_counter() - committed < 30:
+                now = json.loads(subprocess.run(["curl", "-sf", base + "/api/projects?limit=1"], capture_output=True,
+                                                text=True, check=True).stdout)["total"]
+                if now != before:
+                    delay = time.perf_counter() - committed
+                    break
+                time.sleep(0.02)
+            rss = peak_rss_mib(server)
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+        os.remove(out)
+
+        datasette = self.datasette()
+        theirs = None
+        if datasette:
+            government = subprocess.run([self.sqlite3, database, "SELECT id FROM stakeholder_type WHERE code = 'government'"],
+                                        capture_output=True, text=True, check=True).stdout.strip()
+            name = os.path.splitext(os.path.basename(database))[0]
+            process, dbase = self.start_server([datasette, "serve", "-i", database, "--port", "0"],
+                                               r"(http://127\.0\.0\.1:\d+)", "/-/versions.json")
+            try:
+                theirs = row(f"/{name}/project.json?stakeholder_type_id={government}&_size=50&_nocount=1&_nofacet=1&_nosuggest=1",
+                             "Datasette", f"{dbase}/{name}/project.json?stakeholder_type_id={government}&_size=50&_nocount=1&_nofacet=1&_nosuggest=1")
+                row(f"/{name}/project.json?stakeholder_type_id={government}&_size=50", "Datasette",
+                    f"{dbase}/{name}/project.json?stakeholder_type_id={government}&_size=50")
+            finally:
+                process.terminate()
+                process.wait(timeout=60)
+        self.serve_out.append("")
+        self.serve_out.append(f"- JSON list, stocktake serve / Datasette without counts: "
+                              + (f"{ours / theirs:.1f}× the requests/s" if theirs else "Datasette SKIPPED"))
+        self.serve_out.append(f"- every project as CSV: download {download:.2f} s, `stocktake export` {export:.2f} s "
+                              f"(the download at {export / download:.0%} of export's speed; best of 3)")
+        self.serve_out.append(f"- the server's peak RSS (VmHWM) over the suite: {rss:.0f} MiB")
+        self.serve_out.append(f"- an import's commit to the list showing it: {delay:.2f} s")
+        self.serve_out.append("")
+
     # ------------------------------------------------------------------ output
 
     def table(self, runs):
@@ -503,7 +663,8 @@ def main():
                         help="comma list of data set sizes for the import, query and export suites")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--suite", default="import,workbook,query,export,xlsx,memory",
-                        help="comma list of: import, workbook, query, export, xlsx, memory")
+                        help="comma list of: import, workbook, query, export, xlsx, memory, serve")
+    parser.add_argument("--serve-seconds", type=int, default=30, help="seconds of wrk load per request of the serve suite")
     parser.add_argument("--datasets", default="canonical,realistic",
                         help="comma list of the import suite's data sets: canonical, realistic")
     parser.add_argument("--memory-rows", type=int, default=1_000_000)
@@ -524,9 +685,14 @@ def main():
                 harness.export_suite(rows, args.runs)
             if "xlsx" in suites:
                 harness.xlsx_suite(rows, args.runs)
+            if "serve" in suites:
+                harness.serve_suite(rows, args.serve_seconds)
         if "memory" in suites:
             harness.memory_suite(args.memory_rows)
-        print(harness.table(args.runs))
+        if harness.rows_out:
+            print(harness.table(args.runs))
+        if harness.serve_out:
+            print("\n".join(harness.serve_out))
     finally:
         shutil.rmtree(harness.work, ignore_errors=True)
 

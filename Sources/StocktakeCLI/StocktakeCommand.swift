@@ -16,7 +16,7 @@ public struct StocktakeCommand: ParsableCommand {
         version: StocktakeVersion.current,
         subcommands: [
             Init.self, Migrate.self, Import.self, Inspect.self, Imports.self, Delete.self, Ref.self, Find.self, Show.self, Stats.self, SQL.self, SchemaCommand.self,
-            Export.self, Backup.self, Check.self, Report.self,
+            Export.self, Backup.self, Check.self, Report.self, Serve.self,
         ]
     )
 

@@ -92,6 +92,7 @@ import TestSupport
         "backup": ["<path>", "--mode", "--keep"],
         "check": fromOption + ["--format", "--examples"],
         "report": fromOption + filterOptions + ["--mode", "--format", "--out"],
+        "serve": ["--host", "--port", "--show-personal-data", "--time-limit", "--idle-timeout"],
     ]
 
     /// One entry of the OPTIONS or ARGUMENTS section: its names (`--param`, `<sql>`) and its whole

@@ -23,6 +23,9 @@ public struct ExportOptions: Sendable {
     public var header = true
     /// JSON: titles next to the link codes (`action_line_titles`, `sdg_titles`, …).
     public var labels = false
+    /// The columns that are personal data (`ProjectColumn.personalData`: the contact e-mail). The
+    /// command line writes them; the web server leaves them out unless started to show them.
+    public var personalData = true
 
     public init() {}
 }

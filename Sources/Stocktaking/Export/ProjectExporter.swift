@@ -36,12 +36,17 @@ public struct ProjectExporter {
     public static func projectColumns(_ options: ExportOptions) -> [String] {
         var columns: [String] = []
         let labels = options.labels && !options.format.isDelimited
-        for column in ProjectColumn.fileColumns {
+        for column in exportedColumns(options) {
             columns.append(column.rawValue)
             if labels, let label = column.declaration.labelColumn { columns.append(label) }
         }
         if options.sinceBatch != nil { columns.append("deleted") }
         return columns
+    }
+
+    /// The file columns an export writes: all of them, less personal data when left out.
+    static func exportedColumns(_ options: ExportOptions) -> [ProjectColumn] {
+        options.personalData ? ProjectColumn.fileColumns : ProjectColumn.fileColumns.filter { !ProjectColumn.personalData.contains($0) }
     }
 
     /// What the hot loop writes for each file column, decided once from the column table.
@@ -145,7 +150,7 @@ public struct ProjectExporter {
         var selected = ["p.id"]
         var steps: [Step] = []
         var linkTables: [ProjectColumn.LinkTable] = []
-        for column in ProjectColumn.fileColumns {
+        for column in Self.exportedColumns(options) {
             switch column.declaration.storage {
             case .text(let sqlColumn):
                 steps.append(.text(selected.count))
@@ -228,7 +233,7 @@ public struct ProjectExporter {
 
         func writeTombstone(_ buffer: inout [UInt8]) {
             tombstones!.withUTF8(at: 0) { encoder.text($0, &buffer) }
-            for column in ProjectColumn.fileColumns.dropFirst() {
+            for column in Self.exportedColumns(options).dropFirst() {
                 if let table = column.linkTable {
                     if table.isNumbered { encoder.numbers([], &buffer) } else { encoder.list([], &buffer) }
                     if labels { encoder.list([], &buffer) }

@@ -1,6 +1,8 @@
 extension OutputFormat {
-    /// A Markdown (GFM) table for a report or an issue; not for export.
-    public static let markdown = OutputFormat(name: "markdown", forExport: false, fileExtension: "md") { MarkdownEncoder(settings: $0) }
+    /// A Markdown (GFM) table for a report or an issue; not for export, but a web list downloads as one.
+    public static let markdown = OutputFormat(name: "markdown", forExport: false, forDownloads: true, fileExtension: "md") {
+        MarkdownEncoder(settings: $0)
+    }
 }
 
 /// A Markdown table: the header and its rule, then a line per record. Every heading and cell is

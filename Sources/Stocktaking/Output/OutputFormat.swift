@@ -23,6 +23,9 @@ public struct OutputFormat: Sendable, Hashable, RawRepresentable, CustomStringCo
     public let forListings: Bool
     /// `export` and bundles may write it: a data file, not a view sized for a terminal.
     public let forExport: Bool
+    /// A web front end offers lists for download in it (streamed through the exporter): by default
+    /// the export formats; Markdown too (a file a person reads); never the terminal table.
+    public let forDownloads: Bool
     /// The file name extension, for bundles.
     public let fileExtension: String
     /// A binary package (xlsx: a zip) written into a file of its own through `WorkbookOutput`: never
@@ -31,9 +34,10 @@ public struct OutputFormat: Sendable, Hashable, RawRepresentable, CustomStringCo
     private let makeEncoder: @Sendable (EncoderSettings) -> any FormatEncoder
 
     public init(
-        name: String, isDelimited: Bool = false, forListings: Bool = true, forExport: Bool = true, fileExtension: String? = nil,
-        needsFile: Bool = false, encoder: @escaping @Sendable (EncoderSettings) -> any FormatEncoder
+        name: String, isDelimited: Bool = false, forListings: Bool = true, forExport: Bool = true, forDownloads: Bool? = nil,
+        fileExtension: String? = nil, needsFile: Bool = false, encoder: @escaping @Sendable (EncoderSettings) -> any FormatEncoder
     ) {
+        self.forDownloads = forDownloads ?? forExport
         self.name = name
         self.isDelimited = isDelimited
         self.forListings = forListings
@@ -50,6 +54,8 @@ public struct OutputFormat: Sendable, Hashable, RawRepresentable, CustomStringCo
     public static var listings: [OutputFormat] { all.filter(\.forListings) }
     /// The formats `export` takes.
     public static var exports: [OutputFormat] { all.filter(\.forExport) }
+    /// The formats a web front end offers lists for download in.
+    public static var downloads: [OutputFormat] { all.filter(\.forDownloads) }
 
     public static func named(_ name: String) -> OutputFormat? {
         all.first { $0.name == name }

@@ -1,17 +1,23 @@
 extension ProjectDetails {
     /// The project in full as JSON (`show --format json`): fields, links with their titles, prizes,
     /// and every batch that changed it.
-    public var json: JSONNode {
+    public var json: JSONNode { json(personalData: true) }
+
+    /// - Parameter personalData: false leaves out the contact e-mail and the batches' user names
+    ///   (the web server, unless started with `--show-personal-data`).
+    public func json(personalData: Bool) -> JSONNode {
         let record = self.record
         let text = JSONNode.string(orNull:)
         func batch(_ id: Int64?, _ batch: ImportBatch?) -> JSONNode {
             guard let id else { return .null }
-            return .object([
+            var members: [(String, JSONNode)] = [
                 ("id", .integer(id)), ("kind", text(batch?.kind.rawValue)), ("file", text(batch?.fileName)),
-                ("started_at", text(batch?.startedAt)), ("finished_at", text(batch?.finishedAt)), ("user", text(batch?.user)),
-            ])
+                ("started_at", text(batch?.startedAt)), ("finished_at", text(batch?.finishedAt)),
+            ]
+            if personalData { members.append(("user", text(batch?.user))) }
+            return .object(members)
         }
-        return .object([
+        let members: [(String, JSONNode)] = [
             ("external_id", .string(record.externalID)),
             ("title", .string(record.title)),
             ("description", text(record.description)),
@@ -51,6 +57,7 @@ extension ProjectDetails {
                     ("changed", .array(entry.changedFields.map(JSONNode.string))),
                 ])
             })),
-        ])
+        ]
+        return .object(personalData ? members : members.filter { $0.0 != ProjectColumn.contactEmail.rawValue })
     }
 }

@@ -11,6 +11,8 @@ public enum FilterParameterError: SpellableError, Sendable, Equatable {
     case repeatedParameter(OptionName)
     /// A filter given without the filter it needs (`fts_syntax` without `search`).
     case missingRequirement(OptionName, needs: OptionName)
+    /// A value with a control character (`%00`), which no filter value has.
+    case controlCharacter(OptionName)
 
     public func message(spelledBy spelling: FrontEndSpelling) -> String {
         switch self {
@@ -24,6 +26,8 @@ public enum FilterParameterError: SpellableError, Sendable, Equatable {
             return "\(spelling.option(name)) is given more than once; it takes one value"
         case .missingRequirement(let name, let needed):
             return "\(spelling.option(name)) needs \(spelling.option(needed))"
+        case .controlCharacter(let name):
+            return "\(spelling.option(name)) contains a control character (such as %00); no value has one"
         }
     }
 }
@@ -41,6 +45,15 @@ extension ProjectFilterRequest {
     /// - Throws: `FilterParameterError` for a parameter that names no filter (with the nearest
     ///   name), a malformed escape, a one-value filter repeated, or a filter without one it needs.
     public init(queryString: String) throws(FilterParameterError) {
+        var others: [String: String] = [:]
+        try self.init(queryString: queryString, otherParameters: [], others: &others)
+    }
+
+    /// Reads filters from a query string that also carries parameters of the front end's own
+    /// (a page's `sort`, `page`, `format`): each of `otherParameters` takes one value, put in
+    /// `others`; given twice, it is `repeatedParameter`. A parameter that is neither is
+    /// `unknownParameter`, with the nearest name among both.
+    public init(queryString: String, otherParameters: Set<String>, others: inout [String: String]) throws(FilterParameterError) {
         self.init()
         var query = Substring(queryString)
         if query.first == "?" { query = query.dropFirst() }
@@ -48,8 +61,16 @@ extension ProjectFilterRequest {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = try Self.decode(parts[0])
             let value = parts.count > 1 ? try Self.decode(parts[1]) : ""
+            if value.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r" || $0.value == 0x7F }) {
+                throw .controlCharacter(OptionName(rawValue: name))
+            }
+            if otherParameters.contains(name) {
+                guard others[name] == nil else { throw .repeatedParameter(OptionName(rawValue: name)) }
+                others[name] = value
+                continue
+            }
             guard let filter = ProjectFilterOption.named(OptionName(rawValue: name)) else {
-                throw .unknownParameter(name, suggestion: Self.nearestFilter(to: name))
+                throw .unknownParameter(name, suggestion: Self.nearestFilter(to: name, among: otherParameters))
             }
             switch filter.arity {
             case .repeated:
@@ -95,8 +116,8 @@ extension ProjectFilterRequest {
     }
 
     /// The filter whose name is nearest to `name` (`sdgs` → `sdg`, `action-line` → `action_line`).
-    static func nearestFilter(to name: String) -> OptionName? {
-        closestMatch(to: name, among: ProjectFilterOption.all.map { ($0.name.rawValue, $0.name.rawValue) })
-            .map { OptionName(rawValue: $0) }
+    static func nearestFilter(to name: String, among others: Set<String> = []) -> OptionName? {
+        let names = ProjectFilterOption.all.map(\.name.rawValue) + others.sorted()
+        return closestMatch(to: name, among: names.map { ($0, $0) }).map { OptionName(rawValue: $0) }
     }
 }

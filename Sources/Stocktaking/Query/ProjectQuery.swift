@@ -72,7 +72,7 @@ public struct ProjectSort: Sendable, Equatable {
     }
 
     /// The SQL expression; every key maps to a fixed text, never to user input.
-    fileprivate var expression: String {
+    var expression: String {
         switch key {
         case .externalID: "p.external_id"
         case .title: "p.title COLLATE NOCASE"
@@ -107,6 +107,33 @@ public struct ProjectQuery: Sendable {
     public var sort: [ProjectSort]
     public var limit: Int?
     public var offset: Int
+    /// What surrounds the matched words in a `snippet` (`[rural] health` by default).
+    public var snippetMarkers: SnippetMarkers = .brackets
+
+    /// The texts put around each matched word of a snippet.
+    public struct SnippetMarkers: Sendable, Equatable {
+        public let open: String
+        public let close: String
+
+        public init(open: String, close: String) {
+            self.open = open
+            self.close = close
+        }
+
+        /// `[word]`: what `find` prints.
+        public static let brackets = SnippetMarkers(open: "[", close: "]")
+        /// STX and ETX, which text practically never contains: a front end escapes the snippet,
+        /// then turns them into its own highlighting (a stray one in a title highlights, nothing more).
+        public static let controlCharacters = SnippetMarkers(open: "\u{2}", close: "\u{3}")
+
+        /// An SQL expression of `text` that quotes nothing: `char(91)` for `[`.
+        var sqlOpen: String { Self.sqlChars(open) }
+        var sqlClose: String { Self.sqlChars(close) }
+
+        private static func sqlChars(_ text: String) -> String {
+            "char(" + text.unicodeScalars.map { String($0.value) }.joined(separator: ", ") + ")"
+        }
+    }
 
     /// Ids read per execution of the column statement.
     static let chunkSize = 256
@@ -160,7 +187,7 @@ public struct ProjectQuery: Sendable {
     public func forEachRow(in catalog: Catalog, _ body: ([QueryValue]) throws -> Void) throws {
         let database = catalog.database
         let page = pageStatementSQL()
-        let columns = ColumnStatement(fields: fields, plan: searchPlan)
+        let columns = ColumnStatement(fields: fields, plan: searchPlan, markers: snippetMarkers)
         let pageStatement = try database.prepare(page.sql)
         try pageStatement.bind(page.arguments)
         let columnStatement = try database.cachedStatement(columns.sql)
@@ -177,6 +204,19 @@ public struct ProjectQuery: Sendable {
             if !ids.isEmpty {
                 try columns.read(ids: ids, with: columnStatement, reference: catalog.reference, body)
             }
+        }
+    }
+
+    /// Calls `body` with the values of the projects `ids`, in that order (an id of no project is
+    /// skipped): the columns of a page someone else chose, such as the facet index's.
+    public func forEachRow(ids: [Int64], in catalog: Catalog, _ body: ([QueryValue]) throws -> Void) throws {
+        let columns = ColumnStatement(fields: fields, plan: searchPlan, markers: snippetMarkers)
+        let statement = try catalog.database.cachedStatement(columns.sql)
+        var start = 0
+        while start < ids.count {
+            let end = min(start + Self.chunkSize, ids.count)
+            try columns.read(ids: Array(ids[start..<end]), with: statement, reference: catalog.reference, body)
+            start = end
         }
     }
 
@@ -235,14 +275,16 @@ extension ProjectFilter {
 private struct ColumnStatement {
     let fields: [ProjectColumn]
     let plan: SearchPlan?
+    let markers: ProjectQuery.SnippetMarkers
     let sql: String
     /// Where `title, description, organization_name` start, when a snippet is cut in Swift.
     let substringSnippetColumn: Int?
 
-    init(fields: [ProjectColumn], plan: SearchPlan?) {
+    init(fields: [ProjectColumn], plan: SearchPlan?, markers: ProjectQuery.SnippetMarkers) {
         self.fields = fields
         self.plan = plan
-        var expressions = fields.map { Self.expression(for: $0, plan: plan) }
+        self.markers = markers
+        var expressions = fields.map { Self.expression(for: $0, plan: plan, markers: markers) }
         if fields.contains(.snippet), plan?.ftsQuery == nil, !(plan?.substringTerms.isEmpty ?? true) {
             substringSnippetColumn = expressions.count
             expressions += ["p.title", "p.description", "p.organization_name"]
@@ -254,7 +296,7 @@ private struct ColumnStatement {
             + " FROM json_each(?1) AS page JOIN project p ON p.id = page.value ORDER BY page.key"
     }
 
-    static func expression(for field: ProjectColumn, plan: SearchPlan?) -> String {
+    static func expression(for field: ProjectColumn, plan: SearchPlan?, markers: ProjectQuery.SnippetMarkers) -> String {
         switch field.declaration.storage {
         case .text(let sqlColumn): "p." + sqlColumn
         case .stakeholderType: "p.stakeholder_type_id"
@@ -262,7 +304,7 @@ private struct ColumnStatement {
         case .derived(_, .snippet):
             plan?.ftsQuery == nil
                 ? "NULL"
-                : "(SELECT snippet(project_fts, -1, '[', ']', '…', 12) FROM project_fts WHERE project_fts MATCH ?2 AND rowid = p.id)"
+                : "(SELECT snippet(project_fts, -1, \(markers.sqlOpen), \(markers.sqlClose), '…', 12) FROM project_fts WHERE project_fts MATCH ?2 AND rowid = p.id)"
         case .derived(let sql, _): sql
         }
     }
@@ -308,7 +350,7 @@ private struct ColumnStatement {
         case .derived(_, .snippet):
             if let column = substringSnippetColumn, let terms = plan?.substringTerms {
                 let texts = [statement.text(at: column), statement.text(at: column + 1), statement.text(at: column + 2)]
-                return .text(orNull: Self.substringSnippet(texts.compactMap { $0 }, terms: terms))
+                return .text(orNull: Self.substringSnippet(texts.compactMap { $0 }, terms: terms, markers: markers))
             }
             return .text(orNull: statement.text(at: index))
         }
@@ -350,14 +392,14 @@ private struct ColumnStatement {
     }
 
     /// The context of the first substring term found (for searches FTS5 cannot segment).
-    static func substringSnippet(_ texts: [String], terms: [String]) -> String? {
+    static func substringSnippet(_ texts: [String], terms: [String], markers: ProjectQuery.SnippetMarkers = .brackets) -> String? {
         let context = 24
         for text in texts {
             for term in terms {
                 guard let range = text.firstRange(of: term) else { continue }
                 let start = text.index(range.lowerBound, offsetBy: -context, limitedBy: text.startIndex) ?? text.startIndex
                 let end = text.index(range.upperBound, offsetBy: context, limitedBy: text.endIndex) ?? text.endIndex
-                return (start > text.startIndex ? "…" : "") + text[start..<range.lowerBound] + "[" + text[range] + "]"
+                return (start > text.startIndex ? "…" : "") + text[start..<range.lowerBound] + markers.open + text[range] + markers.close
                     + text[range.upperBound..<end] + (end < text.endIndex ? "…" : "")
             }
         }

@@ -237,7 +237,9 @@ public struct Statistics {
         }
     }
 
-    private func assignment(_ dimension: StatisticsDimension, _ members: Membership) throws -> Assignment {
+    /// Each matching project's values in `dimension`: what `facet(by:)` counts, and what the facet
+    /// index (`FacetIndex`) turns into one bitmap per value.
+    func assignment(_ dimension: StatisticsDimension, _ members: Membership) throws -> Assignment {
         switch dimension {
         case .actionLine:
             let leaves = reference.leafActionLines
@@ -451,6 +453,11 @@ struct Assignment {
 struct Membership {
     private let bits: [Bool]?
     let count: Int
+
+    /// Every project.
+    static func everyProject(in database: Database) throws -> Membership {
+        try Membership(filter: ProjectFilter(), database: database)
+    }
 
     init(filter: ProjectFilter, database: Database) throws {
         if filter.isEmpty {

@@ -200,7 +200,8 @@ public enum ReportHTML {
         "\"" + String((value * 10).rounded() / 10) + "\""
     }
 
-    static func escaped(_ text: String) -> String {
+    /// `text` safe in HTML text and in a double- or single-quoted attribute value.
+    public static func escaped(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for character in text {

@@ -200,6 +200,10 @@ public enum ProjectColumn: String, Sendable, CaseIterable, Codable {
 
     // MARK: Views of the table, computed once
 
+    /// The columns that are personal data (why a database file is 0600): shown and downloadable on
+    /// the web only when the server is started with `--show-personal-data`.
+    public static let personalData: Set<ProjectColumn> = [.contactEmail]
+
     /// The columns of an import or export file, in file order.
     public static let fileColumns: [ProjectColumn] = allCases.filter { $0.declaration.importRule != nil }
 

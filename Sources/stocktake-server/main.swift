@@ -1,0 +1,4 @@
+import Glibc
+import StocktakeServer
+
+exit(await ServerMain.run(Array(CommandLine.arguments.dropFirst())))

@@ -24,7 +24,8 @@ public struct OutputFormat: Sendable, Hashable, RawRepresentable, CustomStringCo
     /// `export` and bundles may write it: a data file, not a view sized for a terminal.
     public let forExport: Bool
     /// A web front end offers lists for download in it (streamed through the exporter): by default
-    /// the export formats; Markdown too (a file a person reads); never the terminal table.
+    /// the export formats; Markdown too (a file a person reads); never the terminal table. Not yet
+    /// the formats that need a seekable file (xlsx): the server streams downloads through a pipe.
     public let forDownloads: Bool
     /// The file name extension, for bundles.
     public let fileExtension: String
@@ -37,7 +38,7 @@ public struct OutputFormat: Sendable, Hashable, RawRepresentable, CustomStringCo
         name: String, isDelimited: Bool = false, forListings: Bool = true, forExport: Bool = true, forDownloads: Bool? = nil,
         fileExtension: String? = nil, needsFile: Bool = false, encoder: @escaping @Sendable (EncoderSettings) -> any FormatEncoder
     ) {
-        self.forDownloads = forDownloads ?? forExport
+        self.forDownloads = forDownloads ?? (forExport && !needsFile)
         self.name = name
         self.isDelimited = isDelimited
         self.forListings = forListings

@@ -3,10 +3,10 @@
 ///
 /// The file goes through the import itself, so its rows are checked and stored exactly as
 /// `import --skip-invalid` would: the valid rows are in, the others are counted as rejected and
-/// their problems reach the observer. The catalog is private to this process (`Catalog.Access.temporary`:
-/// in memory while its pages fit the import's 32 MiB page cache, then a temporary file that never
-/// outlives the process) and query-only
-/// once loaded, so `sql` on it is as read-only as on a database file.
+/// their problems reach the observer. The catalog is private to this process
+/// (`Catalog.Access.temporary`: in memory while its pages fit the import's 32 MiB page cache, then a
+/// temporary file that never outlives the process) and query-only once loaded, so `sql` on it is as
+/// read-only as on a database file.
 public struct LoadedFile {
     public let catalog: Catalog
     /// What the import found: rows, how many were rejected, the delimiter or sheet, the header.
